@@ -1,0 +1,485 @@
+package core
+
+import (
+	"runtime"
+	"runtime/cgo"
+	"sync"
+	"sync/atomic"
+
+	ccore "github.com/grpcio-go/grpcio/cgo"
+)
+
+// Signals sent to a parked goroutine.
+const (
+	sigDone int8 = iota + 1 // your operation completed
+	sigLead                 // poll the queue
+	sigWork                 // run this work item (idle workers only)
+	sigExit                 // the queue is shut down (idle workers only)
+)
+
+type signal struct {
+	kind int8
+	ok   bool
+	work func()
+}
+
+// waiter is a goroutine parked on a queue: a caller waiting for one
+// operation, or an idle worker of a server's pool.
+type waiter struct {
+	ch     chan signal // capacity 1: a sender never blocks
+	worker bool
+	idx    int // index in CompletionQueue.waiters while parked
+}
+
+// Op states, guarded by CompletionQueue.mu.
+const (
+	opStarted int8 = iota + 1
+	opWaiting      // its goroutine is parked in Wait
+	opDone         // completed before or while nobody waited
+)
+
+// Op is one tag on a completion queue: a batch in flight (with its C batch
+// memory) or a request for a server call. Exactly one of two things happens
+// when it completes: onDone runs on the polling goroutine (asynchronous
+// operations; it must not block and may return work to run elsewhere), or the
+// goroutine blocked in Wait gets the result.
+//
+// Ops are pooled per queue; the cgo.Handle that is their tag is made once.
+type Op struct {
+	q      *CompletionQueue
+	h      cgo.Handle
+	Batch  *ccore.Batch
+	onDone func(ok bool) func()
+	w      waiter
+	state  int8
+	ok     bool
+}
+
+// Tag is the op's tag for C-core.
+func (o *Op) Tag() uintptr { return uintptr(o.h) }
+
+// PollMode selects how blocking callers wait; see docs/architecture.md.
+type PollMode int
+
+const (
+	// LeaderFollower lets a blocking caller poll the queue itself when nobody
+	// does, delivering others' completions until its own arrives (the default).
+	LeaderFollower PollMode = iota
+	// DedicatedPoller keeps one background goroutine polling; callers always
+	// wait for a hand-off over a channel. Kept for comparison benchmarks.
+	DedicatedPoller
+)
+
+const maxPooledOps = 1024
+
+// CompletionQueue is a C-core GRPC_CQ_NEXT queue with the polling discipline
+// of this package: at most one goroutine (the leader) is inside Next at a
+// time. Blocking callers lead when nobody does; a background goroutine leads
+// when completions are owed and nobody waits. A server's queue also runs its
+// worker pool: idle workers are followers, and a worker that receives a new
+// call while leading hands the role on and runs the handler itself.
+type CompletionQueue struct {
+	cq   *ccore.CompletionQueue
+	mode PollMode
+
+	pending atomic.Int64 // tags started and not delivered
+
+	mu       sync.Mutex
+	leading  bool
+	closing  bool // Shutdown began: the leader polls until QueueShutdown
+	shutdown bool // QueueShutdown was delivered
+	waiters  []*waiter
+	free     []*Op
+	allOps   int // ops created and not freed
+
+	// Worker pool (servers only; maxWorkers == 0 means none: work runs on
+	// fresh goroutines).
+	maxWorkers int
+	workers    int
+	backlog    []func()
+	workerWG   sync.WaitGroup
+
+	shutdownCh chan struct{}
+	evs        ccore.Events // used only by the leader
+}
+
+// NewCompletionQueue creates a queue. maxWorkers > 0 gives it a worker pool
+// of at most that many goroutines for work returned by completions.
+func NewCompletionQueue(mode PollMode, maxWorkers int) *CompletionQueue {
+	return &CompletionQueue{
+		cq:         ccore.NewCompletionQueue(),
+		mode:       mode,
+		maxWorkers: maxWorkers,
+		shutdownCh: make(chan struct{}),
+	}
+}
+
+// GetOp takes an op from the pool. onDone nil makes it a blocking op.
+func (q *CompletionQueue) GetOp(onDone func(ok bool) func()) *Op {
+	q.mu.Lock()
+	var o *Op
+	if n := len(q.free); n > 0 {
+		o = q.free[n-1]
+		q.free = q.free[:n-1]
+	} else {
+		q.allOps++
+	}
+	q.mu.Unlock()
+	if o == nil {
+		o = &Op{q: q, Batch: ccore.NewBatch(), w: waiter{ch: make(chan signal, 1), idx: -1}}
+		o.h = cgo.NewHandle(o)
+	}
+	o.onDone = onDone
+	o.state = opStarted
+	return o
+}
+
+// PutOp resets an op whose batch has completed (or never started) and
+// returns it to the pool.
+func (q *CompletionQueue) PutOp(o *Op) {
+	o.Batch.Reset()
+	o.onDone = nil
+	q.mu.Lock()
+	if len(q.free) < maxPooledOps && !q.shutdown {
+		q.free = append(q.free, o)
+		q.mu.Unlock()
+		return
+	}
+	q.allOps--
+	q.mu.Unlock()
+	o.release()
+}
+
+func (o *Op) release() {
+	o.Batch.Free()
+	o.h.Delete()
+}
+
+// Started records that a tag was handed to C-core. Call it before the C call
+// that takes the tag; call Failed if that call refused it.
+func (q *CompletionQueue) Started() { q.pending.Add(1) }
+
+// Failed undoes Started for a tag C-core refused.
+func (q *CompletionQueue) Failed() { q.pending.Add(-1) }
+
+// Kick makes sure somebody polls: asynchronous operations call it after
+// starting, since nobody may be waiting for them.
+func (q *CompletionQueue) Kick() {
+	q.mu.Lock()
+	if !q.leading && !q.shutdown {
+		q.leading = true
+		go q.lead(nil, nil)
+	}
+	q.mu.Unlock()
+}
+
+// Wait blocks until o completes and returns whether it succeeded. Meanwhile
+// the caller may become the queue's leader.
+func (q *CompletionQueue) Wait(o *Op) bool {
+	q.mu.Lock()
+	if o.state == opDone {
+		q.mu.Unlock()
+		return o.ok
+	}
+	if !q.leading {
+		q.leading = true
+		if q.mode == LeaderFollower {
+			q.mu.Unlock()
+			return q.lead(nil, o)
+		}
+		go q.lead(nil, nil)
+	}
+	o.state = opWaiting
+	q.parkLocked(&o.w)
+	q.mu.Unlock()
+	for {
+		s := <-o.w.ch
+		switch s.kind {
+		case sigDone:
+			return s.ok
+		case sigLead:
+			return q.lead(nil, o)
+		}
+	}
+}
+
+func (q *CompletionQueue) parkLocked(w *waiter) {
+	w.idx = len(q.waiters)
+	q.waiters = append(q.waiters, w)
+}
+
+func (q *CompletionQueue) unparkLocked(w *waiter) {
+	last := len(q.waiters) - 1
+	if w.idx != last {
+		m := q.waiters[last]
+		q.waiters[w.idx] = m
+		m.idx = w.idx
+	}
+	q.waiters[last] = nil
+	q.waiters = q.waiters[:last]
+	w.idx = -1
+}
+
+// deliverLocked hands a blocking op its result.
+func (q *CompletionQueue) deliverLocked(o *Op, ok bool) {
+	if o.state == opWaiting {
+		q.unparkLocked(&o.w)
+		o.w.ch <- signal{kind: sigDone, ok: ok}
+	}
+	o.state = opDone
+	o.ok = ok
+}
+
+// promoteLocked hands the leader role on: to the most recently parked
+// goroutine, or to a new background goroutine when completions are owed (or
+// the queue is closing), or to nobody.
+func (q *CompletionQueue) promoteLocked() {
+	if q.mode == LeaderFollower && len(q.waiters) > 0 {
+		w := q.waiters[len(q.waiters)-1]
+		q.unparkLocked(w)
+		w.ch <- signal{kind: sigLead}
+		return
+	}
+	if q.pending.Load() > 0 || q.closing || q.mode == DedicatedPoller {
+		go q.lead(nil, nil)
+		return
+	}
+	q.leading = false
+}
+
+// lead polls the queue. mine is the op the calling goroutine waits for (nil
+// for the background goroutine and for workers); self is the calling worker
+// (nil otherwise). It returns mine's result once mine completes; a worker
+// returns the work item it should run itself; the background goroutine
+// returns when somebody else can take over or nothing is owed.
+func (q *CompletionQueue) lead(self *waiter, mine *Op) (ok bool) {
+	ok, _ = q.leadWork(self, mine)
+	return ok
+}
+
+func (q *CompletionQueue) leadWork(self *waiter, mine *Op) (ok bool, inline func()) {
+	var async [ccore.MaxEvents]*Op
+	var asyncOK [ccore.MaxEvents]bool
+	var workBuf [8]func()
+	for {
+		runtime.Gosched() // never block in C while goroutines we readied wait for this P
+		n := q.cq.Next(&q.evs, true)
+		gotMine, mineOK, shut, na := false, false, false, 0
+		q.mu.Lock()
+		for i := 0; i < n; i++ {
+			typ, success, tag := q.evs.At(i)
+			if typ != ccore.OpComplete {
+				shut = shut || typ == ccore.QueueShutdown
+				continue
+			}
+			q.pending.Add(-1)
+			o := cgo.Handle(tag).Value().(*Op)
+			switch {
+			case o == mine:
+				gotMine, mineOK = true, success
+			case o.onDone != nil:
+				async[na], asyncOK[na] = o, success
+				na++
+			default:
+				q.deliverLocked(o, success)
+			}
+		}
+		q.mu.Unlock()
+
+		work := workBuf[:0]
+		for i := 0; i < na; i++ {
+			if w := async[i].onDone(asyncOK[i]); w != nil {
+				work = append(work, w)
+			}
+			async[i] = nil
+		}
+
+		q.mu.Lock()
+		if shut {
+			q.finishShutdownLocked()
+			q.mu.Unlock()
+			q.dispatch(work)
+			return mineOK, nil
+		}
+		switch {
+		case gotMine:
+			q.promoteLocked()
+			q.mu.Unlock()
+			q.dispatch(work)
+			return mineOK, nil
+		case self != nil && len(work) > 0:
+			// A worker hands the role on and runs the first item itself.
+			q.promoteLocked()
+			q.mu.Unlock()
+			q.dispatch(work[1:])
+			return false, work[0]
+		case self == nil && mine == nil:
+			// The background goroutine gives way to a parked goroutine, and
+			// stops when nothing is owed.
+			if q.mode == LeaderFollower && len(q.waiters) > 0 {
+				q.promoteLocked()
+				q.mu.Unlock()
+				q.dispatch(work)
+				return false, nil
+			}
+			if q.pending.Load() == 0 && !q.closing && q.mode == LeaderFollower {
+				q.leading = false
+				q.mu.Unlock()
+				q.dispatch(work)
+				return false, nil
+			}
+		}
+		q.mu.Unlock()
+		q.dispatch(work)
+	}
+}
+
+func (q *CompletionQueue) finishShutdownLocked() {
+	q.shutdown = true
+	q.leading = false
+	for _, w := range q.waiters {
+		w.idx = -1
+		w.ch <- signal{kind: sigExit}
+	}
+	q.waiters = nil
+	close(q.shutdownCh)
+}
+
+// dispatch runs work items off the polling goroutine: on the worker pool if
+// the queue has one, else each on a new goroutine.
+func (q *CompletionQueue) dispatch(work []func()) {
+	if len(work) == 0 {
+		return
+	}
+	if q.maxWorkers == 0 {
+		for _, w := range work {
+			go w()
+		}
+		return
+	}
+	q.mu.Lock()
+	for _, w := range work {
+		q.submitLocked(w)
+	}
+	q.mu.Unlock()
+}
+
+// Submit runs fn on the queue's worker pool (or a new goroutine without one).
+func (q *CompletionQueue) Submit(fn func()) { q.dispatch([]func(){fn}) }
+
+func (q *CompletionQueue) submitLocked(w func()) {
+	for i := len(q.waiters) - 1; i >= 0; i-- {
+		if p := q.waiters[i]; p.worker {
+			q.unparkLocked(p)
+			p.ch <- signal{kind: sigWork, work: w}
+			return
+		}
+	}
+	if q.workers < q.maxWorkers && !q.shutdown {
+		q.workers++
+		q.workerWG.Add(1)
+		go q.worker(w)
+		return
+	}
+	q.backlog = append(q.backlog, w)
+}
+
+// StartWorker adds one worker to the pool, to lead the queue from the start.
+func (q *CompletionQueue) StartWorker() {
+	q.mu.Lock()
+	q.workers++
+	q.workerWG.Add(1)
+	q.mu.Unlock()
+	go q.worker(nil)
+}
+
+// worker runs work items; between them it is a follower of the queue.
+func (q *CompletionQueue) worker(work func()) {
+	defer q.workerWG.Done()
+	self := &waiter{ch: make(chan signal, 1), worker: true, idx: -1}
+	for {
+		if work != nil {
+			work()
+			work = nil
+		}
+		q.mu.Lock()
+		if len(q.backlog) > 0 {
+			work = q.backlog[0]
+			q.backlog[0] = nil
+			q.backlog = q.backlog[1:]
+			q.mu.Unlock()
+			continue
+		}
+		if q.shutdown {
+			q.workers--
+			q.mu.Unlock()
+			return
+		}
+		if !q.leading {
+			q.leading = true
+			q.mu.Unlock()
+			_, work = q.leadWork(self, nil)
+			continue
+		}
+		q.parkLocked(self)
+		q.mu.Unlock()
+		s := <-self.ch
+		switch s.kind {
+		case sigWork:
+			work = s.work
+		case sigLead:
+			_, work = q.leadWork(self, nil)
+		case sigExit:
+			q.mu.Lock()
+			q.workers--
+			q.mu.Unlock()
+			return
+		}
+	}
+}
+
+// Shutdown shuts the queue down once no more tags will be started: it waits
+// for every pending tag to be delivered, for idle workers to exit, then
+// destroys the C queue and the pooled ops. Workers still running work items
+// exit when they finish.
+func (q *CompletionQueue) Shutdown() {
+	q.mu.Lock()
+	if q.closing {
+		q.mu.Unlock()
+		<-q.shutdownCh
+		return
+	}
+	q.closing = true
+	q.cq.Shutdown()
+	lead := !q.leading
+	if lead {
+		q.leading = true
+	}
+	q.mu.Unlock()
+	if lead {
+		q.lead(nil, nil)
+	}
+	<-q.shutdownCh
+	q.mu.Lock()
+	free := q.free
+	q.free = nil
+	q.allOps -= len(free)
+	q.mu.Unlock()
+	for _, o := range free {
+		o.release()
+	}
+	q.cq.Destroy()
+}
+
+// WaitWorkers waits until every worker goroutine has exited.
+func (q *CompletionQueue) WaitWorkers() { q.workerWG.Wait() }
+
+// Done is closed once the queue has delivered QueueShutdown.
+func (q *CompletionQueue) Done() <-chan struct{} { return q.shutdownCh }
+
+// Closing reports whether Shutdown has begun.
+func (q *CompletionQueue) Closing() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closing
+}

@@ -1,0 +1,3 @@
+module github.com/grpcio-go/grpcio
+
+go 1.26.8
