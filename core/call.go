@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/grpcio-go/grpcio/cgo"
@@ -126,8 +127,8 @@ func readUnary(b *cgo.Batch) UnaryResult {
 // six operations, waited for leader/follower style. ctx, when not nil,
 // cancels the RPC when done. An error means the RPC could not start (closed
 // channel, metadata C-core refused); the RPC's own outcome is in the result.
-func (c *Channel) UnaryUnary(ctx context.Context, method string, req []byte, opts *CallOptions) (UnaryResult, error) {
-	cc, err := c.newCall(method, opts)
+func (c *Channel) UnaryUnary(ctx context.Context, m *Method, req []byte, opts *CallOptions) (UnaryResult, error) {
+	cc, err := c.newCall(m, opts)
 	if err != nil {
 		return UnaryResult{}, err
 	}
@@ -178,8 +179,8 @@ func (cc *ClientCall) finish(op *Op) {
 // StartUnaryUnary starts a unary-unary RPC without waiting: done runs with
 // the result on the polling goroutine when it ends, so it must not block.
 // The returned call can be cancelled.
-func (c *Channel) StartUnaryUnary(ctx context.Context, method string, req []byte, opts *CallOptions, done func(UnaryResult)) (*ClientCall, error) {
-	cc, err := c.newCall(method, opts)
+func (c *Channel) StartUnaryUnary(ctx context.Context, m *Method, req []byte, opts *CallOptions, done func(UnaryResult)) (*ClientCall, error) {
+	cc, err := c.newCall(m, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -212,3 +213,6 @@ func (c *Channel) StartUnaryUnary(ctx context.Context, method string, req []byte
 	q.Kick()
 	return cc, nil
 }
+
+// IsInvalidMetadata reports whether err is C-core refusing metadata.
+func IsInvalidMetadata(err error) bool { return errors.Is(err, cgo.CallErrorInvalidMetadata) }

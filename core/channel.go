@@ -21,7 +21,7 @@ type Channel struct {
 	ch  *cgo.Channel
 	cq  *CompletionQueue
 	mu  sync.Mutex
-	reg map[string]cgo.RegisteredCall
+	reg map[string]*Method
 	// open is false once Close began; calls holds the live calls so that
 	// Close can cancel them.
 	open   bool
@@ -42,7 +42,7 @@ func NewInsecureChannel(target string, args []ChannelArg, mode PollMode) (*Chann
 	c := &Channel{
 		ch:     ch,
 		cq:     NewCompletionQueue(mode, 0),
-		reg:    make(map[string]cgo.RegisteredCall),
+		reg:    make(map[string]*Method),
 		open:   true,
 		calls:  make(map[*ClientCall]struct{}),
 		closed: make(chan struct{}),
@@ -54,17 +54,28 @@ func NewInsecureChannel(target string, args []ChannelArg, mode PollMode) (*Chann
 // Target returns the channel's target as C-core reports it.
 func (c *Channel) Target() string { return c.ch.Target() }
 
-// RegisterMethod registers method with C-core once; later calls to it reuse
-// the registration (grpcio's _registered_method).
-func (c *Channel) RegisterMethod(method string) {
+// Method is a method path registered with C-core on one channel
+// (grpc_channel_register_call), so that its calls skip per-call path
+// handling, as grpcio's _registered_method does.
+type Method struct {
+	Name string
+	reg  cgo.RegisteredCall
+}
+
+// Method returns the registration of name, registering it on first use. It
+// fails once the channel is closed.
+func (c *Channel) Method(name string) (*Method, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.open {
-		return
+		return nil, ErrChannelClosed
 	}
-	if _, ok := c.reg[method]; !ok {
-		c.reg[method] = c.ch.RegisterCall(method)
+	m, ok := c.reg[name]
+	if !ok {
+		m = &Method{Name: name, reg: c.ch.RegisterCall(name)}
+		c.reg[name] = m
 	}
+	return m, nil
 }
 
 // Close cancels every call in flight with CANCELLED "Channel closed!", waits
@@ -108,9 +119,8 @@ type CallOptions struct {
 	Metadata      Metadata
 	Timeout       time.Duration // <= 0 with HasTimeout false: no deadline
 	HasTimeout    bool
-	InitialFlags  uint32 // cgo.InitialMetadata* flags (wait_for_ready)
+	InitialFlags  uint32 // Flag* values (wait_for_ready)
 	MessageFlags  uint32
-	RegisteredFor bool // use the method's C-core registration
 }
 
 func (o *CallOptions) timeout() time.Duration {
@@ -125,25 +135,17 @@ func (o *CallOptions) timeout() time.Duration {
 
 // newCall creates a C call and tracks it; it fails once the channel is
 // closing.
-func (c *Channel) newCall(method string, opts *CallOptions) (*ClientCall, error) {
+func (c *Channel) newCall(m *Method, opts *CallOptions) (*ClientCall, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.open {
 		return nil, ErrChannelClosed
 	}
-	var reg cgo.RegisteredCall
-	if opts.RegisteredFor {
-		var ok bool
-		if reg, ok = c.reg[method]; !ok {
-			reg = c.ch.RegisterCall(method)
-			c.reg[method] = reg
-		}
-	}
-	call, err := c.ch.CreateCall(c.cq.cq, reg, method, opts.timeout())
+	call, err := c.ch.CreateCall(c.cq.cq, m.reg, m.Name, opts.timeout())
 	if err != nil {
 		return nil, err
 	}
-	cc := &ClientCall{ch: c, call: call, method: method}
+	cc := &ClientCall{ch: c, call: call, method: m.Name}
 	c.calls[cc] = struct{}{}
 	return cc, nil
 }

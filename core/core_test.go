@@ -70,6 +70,8 @@ func TestUnaryEcho(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		echo, _ := ch.Method("/test/Echo")
+		nope, _ := ch.Method("/test/Nope")
 		var wg sync.WaitGroup
 		for g := 0; g < 8; g++ {
 			wg.Add(1)
@@ -77,7 +79,7 @@ func TestUnaryEcho(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < 200; i++ {
 					req := []byte(fmt.Sprintf("hello %d %d", g, i))
-					res, err := ch.UnaryUnary(context.Background(), "/test/Echo", req, &CallOptions{RegisteredFor: true, Metadata: Metadata{{"a", "b"}}})
+					res, err := ch.UnaryUnary(context.Background(), echo, req, &CallOptions{Metadata: Metadata{{"a", "b"}}})
 					if err != nil || res.Status.Code != 0 || !bytes.Equal(res.Response, req) {
 						t.Errorf("%v %+v", err, res)
 						return
@@ -89,18 +91,18 @@ func TestUnaryEcho(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		res, err := ch.UnaryUnary(nil, "/test/Nope", []byte("x"), &CallOptions{})
+		res, err := ch.UnaryUnary(nil, nope, []byte("x"), &CallOptions{})
 		if err != nil || res.Status.Code != StatusUnimplemented || res.Status.Details != "Method not found!" {
 			t.Fatalf("%v %+v", err, res.Status)
 		}
 		done := make(chan UnaryResult, 1)
-		if _, err := ch.StartUnaryUnary(nil, "/test/Echo", []byte("async"), &CallOptions{}, func(r UnaryResult) { done <- r }); err != nil {
+		if _, err := ch.StartUnaryUnary(nil, echo, []byte("async"), &CallOptions{}, func(r UnaryResult) { done <- r }); err != nil {
 			t.Fatal(err)
 		}
 		if r := <-done; string(r.Response) != "async" {
 			t.Fatalf("%+v", r)
 		}
-		res, _ = ch.UnaryUnary(nil, "/test/Echo", []byte("sleep"), &CallOptions{HasTimeout: true, Timeout: 50 * time.Millisecond})
+		res, _ = ch.UnaryUnary(nil, echo, []byte("sleep"), &CallOptions{HasTimeout: true, Timeout: 50 * time.Millisecond})
 		if res.Status.Code != StatusDeadlineExceeded {
 			t.Fatalf("%+v", res.Status)
 		}
@@ -117,10 +119,11 @@ func BenchmarkUnary(b *testing.B) {
 			s, target := echoServer(b)
 			ch, _ := NewInsecureChannel(target, nil, mode)
 			req := make([]byte, 64)
-			opts := &CallOptions{RegisteredFor: true}
+			opts := &CallOptions{}
+			echo, _ := ch.Method("/test/Echo")
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				ch.UnaryUnary(nil, "/test/Echo", req, opts)
+				ch.UnaryUnary(nil, echo, req, opts)
 			}
 			b.StopTimer()
 			ch.Close()

@@ -8,8 +8,10 @@ import (
 )
 
 // Metadatum is one metadata entry. Keys are lower-case ASCII; values of keys
-// ending in "-bin" are arbitrary bytes, others printable ASCII.
-type Metadatum struct {
+// ending in "-bin" are arbitrary bytes, others printable ASCII. It is an
+// alias of an unnamed struct so that Metadata{{"k", "v"}} is idiomatic and
+// passes go vet's composite-literal check.
+type Metadatum = struct {
 	Key   string
 	Value string
 }
