@@ -116,11 +116,11 @@ func (c *Channel) CheckConnectivityState(tryToConnect bool) (int, error) {
 
 // CallOptions are the per-call settings core needs.
 type CallOptions struct {
-	Metadata      Metadata
-	Timeout       time.Duration // <= 0 with HasTimeout false: no deadline
-	HasTimeout    bool
-	InitialFlags  uint32 // Flag* values (wait_for_ready)
-	MessageFlags  uint32
+	Metadata     Metadata
+	Timeout      time.Duration // <= 0 with HasTimeout false: no deadline
+	HasTimeout   bool
+	InitialFlags uint32 // Flag* values (wait_for_ready)
+	MessageFlags uint32
 }
 
 func (o *CallOptions) timeout() time.Duration {

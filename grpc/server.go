@@ -14,7 +14,7 @@ import (
 // Server mirrors grpc.Server: it serves RPCs on the ports added to it, with
 // handlers running on a pool of worker goroutines. Safe for concurrent use.
 type Server struct {
-	core        *core.Server
+	core *core.Server
 
 	mu         sync.Mutex
 	started    bool
