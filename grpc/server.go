@@ -148,6 +148,11 @@ func (s *Server) WaitForTermination(timeout time.Duration) bool {
 		<-s.core.Done()
 		return false
 	}
+	select {
+	case <-s.core.Done():
+		return false
+	default:
+	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {

@@ -45,7 +45,10 @@ func TestStopGraceLetsInFlightFinishAndRefusesNew(t *testing.T) {
 	// New RPCs are refused at once.
 	fresh := dial(t, target)
 	_, err := fresh.UnaryUnary(method("Echo")).Call([]byte("new"), grpc.Timeout(5*time.Second))
-	require.Equal(t, grpc.Unavailable, rpcError(t, err).Code())
+	// C-core refuses a new connection (UNAVAILABLE), or a new stream on a
+	// connection accepted just before the listener closed (CANCELLED).
+	code := rpcError(t, err).Code()
+	require.True(t, code == grpc.Unavailable || code == grpc.Cancelled, "%v", err)
 	select {
 	case <-done:
 		t.Fatal("server stopped before its in-flight RPC finished")

@@ -219,7 +219,8 @@ func TestDeadlineExceeded(t *testing.T) {
 	s := <-server
 	assert.ErrorIs(t, s.err, context.DeadlineExceeded)
 	assert.True(t, s.hadDL)
-	assert.True(t, s.remaining > 0 && s.remaining <= 200*time.Millisecond, "remaining %v", s.remaining)
+	// C-core rounds the grpc-timeout header up, so the server may see a little more.
+	assert.True(t, s.remaining > 0 && s.remaining <= 210*time.Millisecond, "remaining %v", s.remaining)
 
 	// A context deadline works the same way.
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
