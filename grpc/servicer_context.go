@@ -48,7 +48,10 @@ func (c *ServicerContext) Deadline() (time.Time, bool) {
 func (c *ServicerContext) Done() <-chan struct{} { return c.call.Done() }
 
 // Err is nil while the RPC runs, context.DeadlineExceeded if it ended
-// because its deadline passed, and context.Canceled otherwise.
+// after its deadline passed, and context.Canceled otherwise. As in grpc-go,
+// a client that gives up at its own deadline (a moment before the server's,
+// which is later by the network latency and the rounding of grpc-timeout)
+// is seen as Canceled.
 func (c *ServicerContext) Err() error {
 	select {
 	case <-c.call.Done():

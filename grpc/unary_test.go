@@ -200,14 +200,16 @@ func TestDeadlineExceeded(t *testing.T) {
 		err       error
 		remaining time.Duration
 		hadDL     bool
+		waited    time.Duration
 	}
 	server := make(chan seen, 1)
 	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
 		"Sleep": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			start := time.Now()
 			remaining := ctx.TimeRemaining()
 			_, hadDL := ctx.Deadline()
 			<-ctx.Done()
-			server <- seen{ctx.Err(), remaining, hadDL}
+			server <- seen{ctx.Err(), remaining, hadDL, time.Since(start)}
 			return req, nil
 		}, nil, nil),
 	})
@@ -217,7 +219,12 @@ func TestDeadlineExceeded(t *testing.T) {
 	assertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
 	assert.GreaterOrEqual(t, time.Since(start), 190*time.Millisecond)
 	s := <-server
-	assert.ErrorIs(t, s.err, context.DeadlineExceeded)
+	// The client's deadline fires a hair before the server's (the server's is
+	// later by the one-way latency and the rounding up of grpc-timeout), so
+	// the server usually learns of the end as the client's cancellation:
+	// Canceled, as in grpc-go; DeadlineExceeded when its own timer won.
+	assert.True(t, errors.Is(s.err, context.DeadlineExceeded) || errors.Is(s.err, context.Canceled), "server ctx.Err() = %v", s.err)
+	assert.GreaterOrEqual(t, s.waited, 150*time.Millisecond, "the server's context ended before the deadline")
 	assert.True(t, s.hadDL)
 	// C-core rounds the grpc-timeout header up, so the server may see a little more.
 	assert.True(t, s.remaining > 0 && s.remaining <= 210*time.Millisecond, "remaining %v", s.remaining)
