@@ -1,0 +1,183 @@
+// Package peers_test proves grpcio-go against independent implementations
+// of gRPC: a Python grpcio client calls a grpcio-go server
+// (python_client_test.go), and grpcio-go's client calls a grpc-go server
+// (gopeer_test.go). Both peers are optional: requirePeer skips a test, with
+// what to install, when its peer is missing.
+package peers_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grpcio-go/grpcio/grpc"
+)
+
+// peer names an optional independent implementation.
+type peer int
+
+const (
+	// pythonGRPCIO is Debian's python3-grpcio under /usr/bin/python3.
+	pythonGRPCIO peer = iota
+	// grpcGoServer is testdata/gopeer, a grpc-go server built from source.
+	grpcGoServer
+)
+
+const pythonPath = "/usr/bin/python3"
+
+// requirePeer makes p available and returns the program to run: the
+// Python interpreter, or the path of the freshly built Go peer. When p's
+// prerequisites are missing (no python3 with grpc; no go command or no
+// module proxy to fetch grpc-go from) it skips t with the reason and what
+// to install. Anything else that fails, such as the Go peer not compiling,
+// fails t.
+func requirePeer(t *testing.T, p peer) string {
+	t.Helper()
+	switch p {
+	case pythonGRPCIO:
+		if _, err := os.Stat(pythonPath); err != nil {
+			t.Skipf("python peer: %v; install it with `apt-get install python3 python3-grpcio`", err)
+		}
+		// Run from testdata, where no grpc/ directory can shadow the package.
+		cmd := exec.Command(pythonPath, "-c", "import grpc; grpc.insecure_channel; grpc.channel_ready_future")
+		cmd.Dir = "testdata"
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Skipf("python peer: %s cannot import grpc (%v): %s; install it with `apt-get install python3-grpcio`",
+				pythonPath, err, bytes.TrimSpace(out))
+		}
+		return pythonPath
+	case grpcGoServer:
+		return buildGoPeer(t)
+	}
+	t.Fatalf("unknown peer %d", p)
+	return ""
+}
+
+// buildGoPeer builds testdata/gopeer, its own module, into t.TempDir().
+// Fetching its modules is the step that needs the network: if it fails the
+// test is skipped; a failing build fails it.
+func buildGoPeer(t *testing.T) string {
+	t.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("go peer: no go command in PATH (%v); install Go from the golang-go package or go.dev", err)
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", "gopeer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	env := append(os.Environ(), "GOWORK=off")
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, goCmd, args...)
+		cmd.Dir = dir
+		cmd.Env = env
+		return cmd.CombinedOutput()
+	}
+	if out, err := run("mod", "download"); err != nil {
+		t.Skipf("go peer: cannot fetch google.golang.org/grpc for testdata/gopeer (%v): %s; "+
+			"it needs the Go module proxy (GOPROXY) or a module cache holding google.golang.org/grpc v1.85.0",
+			err, bytes.TrimSpace(out))
+	}
+	bin := filepath.Join(t.TempDir(), "gopeer")
+	if out, err := run("build", "-o", bin, "."); err != nil {
+		t.Fatalf("go peer: go build in %s: %v\n%s", dir, err, out)
+	}
+	return bin
+}
+
+// startServer starts a grpcio-go server on 127.0.0.1:0 serving handlers as
+// service, stopped at the end of the test, and returns its target.
+func startServer(t *testing.T, service string, handlers map[string]*grpc.RPCMethodHandler) string {
+	t.Helper()
+	s, err := grpc.NewServer(grpc.Handlers(grpc.MethodHandlersGenericHandler(service, handlers)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := s.AddInsecurePort("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		select {
+		case <-s.Stop(0):
+		case <-time.After(10 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	return fmt.Sprintf("127.0.0.1:%d", port)
+}
+
+// dial opens a grpcio-go channel closed at the end of the test.
+func dial(t *testing.T, target string) *grpc.Channel {
+	t.Helper()
+	ch, err := grpc.InsecureChannel(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ch.Close() })
+	return ch
+}
+
+// bigPayload is 1 MiB of bytes without a short period; python_client.py's
+// BIG is the same.
+func bigPayload() []byte {
+	b := make([]byte, 1<<20)
+	for i := range b {
+		b[i] = byte(i*7 + (i>>8)*13 + i>>16)
+	}
+	return b
+}
+
+// sortedMD orders md by key, keeping the order of a key's values: for
+// comparing metadata from a peer that does not keep the order of keys.
+func sortedMD(md grpc.Metadata) grpc.Metadata {
+	md = slices.Clone(md)
+	slices.SortStableFunc(md, func(a, b grpc.Metadatum) int { return strings.Compare(a.Key, b.Key) })
+	return md
+}
+
+// rpcError returns err's *grpc.RpcError or fails t.
+func rpcError(t *testing.T, err error) *grpc.RpcError {
+	t.Helper()
+	var e *grpc.RpcError
+	if !errors.As(err, &e) {
+		t.Fatalf("want *grpc.RpcError, got %T: %v", err, err)
+	}
+	return e
+}
+
+// assertStatus checks that err is an RpcError with code and details.
+func assertStatus(t *testing.T, err error, code grpc.StatusCode, details string) *grpc.RpcError {
+	t.Helper()
+	e := rpcError(t, err)
+	if e.Code() != code || e.Details() != details {
+		t.Fatalf("status = %s %q, want %s %q", e.Code().Name(), e.Details(), code.Name(), details)
+	}
+	return e
+}
+
+// receive waits up to 10 seconds for a value from c.
+func receive[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		var zero T
+		return zero
+	}
+}
