@@ -236,18 +236,7 @@ func (c *ServicerContext) behaviorFailed(err error, panicked bool) {
 // handler win over the given ones (grpcio's _abort).
 func (c *ServicerContext) abortRPC(code StatusCode, details string) {
 	c.mu.Lock()
-	if c.code != nil {
-		code = *c.code
-	}
-	if c.details != nil {
-		details = *c.details
-	}
-	r := core.Reply{
-		InitialMetadata:  c.withCompressionLocked(nil),
-		Code:             code.wireCode(),
-		Details:          details,
-		TrailingMetadata: c.trailing,
-	}
+	r := c.replyLocked(code, details)
 	c.mu.Unlock()
 	_ = c.call.Finish(&r)
 }
@@ -257,25 +246,29 @@ func (c *ServicerContext) abortRPC(code StatusCode, details string) {
 // response.
 func (c *ServicerContext) finish(resp []byte, hasResp bool) {
 	c.mu.Lock()
-	code, details := OK, ""
-	if c.code != nil {
-		code = *c.code
-	}
-	if c.details != nil {
-		details = *c.details
-	}
-	r := core.Reply{
-		InitialMetadata:  c.withCompressionLocked(nil),
-		Message:          resp,
-		HasMessage:       hasResp,
-		Code:             code.wireCode(),
-		Details:          details,
-		TrailingMetadata: c.trailing,
-	}
+	r := c.replyLocked(OK, "")
+	r.Message, r.HasMessage = resp, hasResp
 	if c.disableNextCompression {
 		r.MessageFlags = core.FlagNoCompress
 		c.disableNextCompression = false
 	}
 	c.mu.Unlock()
 	_ = c.call.Finish(&r)
+}
+
+// replyLocked is the end of the RPC with the code and details set on the
+// context, or else the given ones, and the trailing metadata.
+func (c *ServicerContext) replyLocked(code StatusCode, details string) core.Reply {
+	if c.code != nil {
+		code = *c.code
+	}
+	if c.details != nil {
+		details = *c.details
+	}
+	return core.Reply{
+		InitialMetadata:  c.withCompressionLocked(nil),
+		Code:             code.wireCode(),
+		Details:          details,
+		TrailingMetadata: c.trailing,
+	}
 }
