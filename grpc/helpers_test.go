@@ -1,11 +1,10 @@
 package grpc_test
 
 import (
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/grpctest"
 	"github.com/grpcio-go/grpcio/internal/leakcheck"
 )
 
@@ -13,41 +12,16 @@ const testService = "test.Test"
 
 func method(name string) string { return "/" + testService + "/" + name }
 
-// startServer starts a server on 127.0.0.1:0 with the given unary handlers
-// of testService and stops it at the end of the test.
+// startServer starts a server with the given handlers of testService.
 func startServer(t *testing.T, handlers map[string]*grpc.RPCMethodHandler, opts ...grpc.ServerOption) (*grpc.Server, string) {
 	t.Helper()
-	opts = append([]grpc.ServerOption{grpc.Handlers(grpc.MethodHandlersGenericHandler(testService, handlers))}, opts...)
-	s, err := grpc.NewServer(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, err := s.AddInsecurePort("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		select {
-		case <-s.Stop(0):
-		case <-time.After(10 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	return s, fmt.Sprintf("127.0.0.1:%d", port)
+	return grpctest.StartServer(t, testService, handlers, opts...)
 }
 
 // dial opens a channel closed at the end of the test.
 func dial(t *testing.T, target string, opts ...grpc.ChannelOption) *grpc.Channel {
 	t.Helper()
-	ch, err := grpc.InsecureChannel(target, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ch.Close() })
-	return ch
+	return grpctest.Dial(t, target, opts...)
 }
 
 // setup checks for leaks and starts a server and a channel to it.

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/grpctest"
 )
 
 // peer names an optional independent implementation.
@@ -95,40 +95,18 @@ func buildGoPeer(t *testing.T) string {
 	return bin
 }
 
-// startServer starts a grpcio-go server on 127.0.0.1:0 serving handlers as
-// service, stopped at the end of the test, and returns its target.
+// startServer starts a grpcio-go server serving handlers as service and
+// returns its target.
 func startServer(t *testing.T, service string, handlers map[string]*grpc.RPCMethodHandler) string {
 	t.Helper()
-	s, err := grpc.NewServer(grpc.Handlers(grpc.MethodHandlersGenericHandler(service, handlers)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, err := s.AddInsecurePort("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		select {
-		case <-s.Stop(0):
-		case <-time.After(10 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	return fmt.Sprintf("127.0.0.1:%d", port)
+	_, target := grpctest.StartServer(t, service, handlers)
+	return target
 }
 
 // dial opens a grpcio-go channel closed at the end of the test.
 func dial(t *testing.T, target string) *grpc.Channel {
 	t.Helper()
-	ch, err := grpc.InsecureChannel(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ch.Close() })
-	return ch
+	return grpctest.Dial(t, target)
 }
 
 // bigPayload is 1 MiB of bytes without a short period; python_client.py's
