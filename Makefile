@@ -98,3 +98,10 @@ check-generated: deps
 
 clean:
 	rm -rf bin/
+
+## bench: build benchmarks/bin/bench-{server,client} and run the loopback
+## matrix of /work/shared/bench against the grpc-go, C++ and Python peers
+## (docs/benchmarks.md). BENCH_ARGS go to matrix.sh, e.g. --report FILE.
+.PHONY: bench
+bench:
+	benchmarks/run-matrix.sh $(BENCH_ARGS)
