@@ -89,6 +89,12 @@ type CompletionQueue struct {
 	closing  bool // Shutdown began: the leader polls until QueueShutdown
 	shutdown bool // QueueShutdown was delivered
 	waiters  []*waiter
+	// bg is the background goroutine, started the first time nobody else can
+	// lead; between turns it parks on bg.ch instead of exiting, so that
+	// handing it the role costs a channel send, not a new goroutine.
+	bg       *waiter
+	bgParked bool
+	bgWG     sync.WaitGroup
 	free     []*Op
 	allOps   int // ops created and not freed
 
@@ -168,9 +174,40 @@ func (q *CompletionQueue) Kick() {
 	q.mu.Lock()
 	if !q.leading && !q.shutdown {
 		q.leading = true
-		go q.lead(nil, nil)
+		q.wakeBackgroundLocked()
 	}
 	q.mu.Unlock()
+}
+
+// wakeBackgroundLocked gives the leader role, which the caller has just
+// taken, to the background goroutine, starting it the first time.
+func (q *CompletionQueue) wakeBackgroundLocked() {
+	if q.bg == nil {
+		q.bg = &waiter{ch: make(chan signal, 1), idx: -1}
+		q.bgWG.Add(1)
+		go q.background()
+		return
+	}
+	q.bgParked = false
+	q.bg.ch <- signal{kind: sigLead}
+}
+
+// background is the background goroutine: it leads when woken, and parks
+// when it gives the role up, until the queue is shut down.
+func (q *CompletionQueue) background() {
+	defer q.bgWG.Done()
+	for {
+		q.leadWork(roleBackground, nil, nil)
+		q.mu.Lock()
+		shut := q.shutdown
+		q.mu.Unlock()
+		if shut {
+			return
+		}
+		if s := <-q.bg.ch; s.kind == sigExit {
+			return
+		}
+	}
 }
 
 // Wait blocks until o completes and returns whether it succeeded. Meanwhile
@@ -185,9 +222,10 @@ func (q *CompletionQueue) Wait(o *Op) bool {
 		q.leading = true
 		if q.mode == LeaderFollower {
 			q.mu.Unlock()
-			return q.lead(nil, o)
+			ok, _ := q.leadWork(roleCaller, nil, o)
+			return ok
 		}
-		go q.lead(nil, nil)
+		q.wakeBackgroundLocked()
 	}
 	o.state = opWaiting
 	q.parkLocked(&o.w)
@@ -198,7 +236,8 @@ func (q *CompletionQueue) Wait(o *Op) bool {
 		case sigDone:
 			return s.ok
 		case sigLead:
-			return q.lead(nil, o)
+			ok, _ := q.leadWork(roleCaller, nil, o)
+			return ok
 		}
 	}
 }
@@ -241,23 +280,24 @@ func (q *CompletionQueue) promoteLocked() {
 		return
 	}
 	if q.pending.Load() > 0 || q.closing || q.mode == DedicatedPoller {
-		go q.lead(nil, nil)
+		q.wakeBackgroundLocked()
 		return
 	}
 	q.leading = false
 }
 
-// lead polls the queue. mine is the op the calling goroutine waits for (nil
-// for the background goroutine and for workers); self is the calling worker
-// (nil otherwise). It returns mine's result once mine completes; a worker
-// returns the work item it should run itself; the background goroutine
-// returns when somebody else can take over or nothing is owed.
-func (q *CompletionQueue) lead(self *waiter, mine *Op) (ok bool) {
-	ok, _ = q.leadWork(self, mine)
-	return ok
-}
+// Roles of a leader.
+const (
+	roleCaller     = iota // waits for its own op, then hands the role on
+	roleWorker            // an idle worker: hands the role on when it gets work
+	roleBackground        // the background goroutine: gives way to anyone
+)
 
-func (q *CompletionQueue) leadWork(self *waiter, mine *Op) (ok bool, inline func()) {
+// leadWork polls the queue. A caller (role roleCaller) returns mine's result
+// once mine completes. A worker returns the work item it should run itself.
+// The background goroutine returns when a parked goroutine can take over or
+// nothing is owed. Everybody returns once the queue is shut down.
+func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op) (ok bool, inline func()) {
 	var async [ccore.MaxEvents]*Op
 	var asyncOK [ccore.MaxEvents]bool
 	var workBuf [8]func()
@@ -301,29 +341,30 @@ func (q *CompletionQueue) leadWork(self *waiter, mine *Op) (ok bool, inline func
 			q.dispatch(work)
 			return mineOK, nil
 		}
-		switch {
-		case gotMine:
-			q.promoteLocked()
-			q.mu.Unlock()
-			q.dispatch(work)
-			return mineOK, nil
-		case self != nil && len(work) > 0:
-			// A worker hands the role on and runs the first item itself.
-			q.promoteLocked()
-			q.mu.Unlock()
-			q.dispatch(work[1:])
-			return false, work[0]
-		case self == nil && mine == nil:
-			// The background goroutine gives way to a parked goroutine, and
-			// stops when nothing is owed.
-			if q.mode == LeaderFollower && len(q.waiters) > 0 {
+		switch role {
+		case roleCaller:
+			if gotMine {
 				q.promoteLocked()
 				q.mu.Unlock()
 				q.dispatch(work)
-				return false, nil
+				return mineOK, nil
 			}
-			if q.pending.Load() == 0 && !q.closing && q.mode == LeaderFollower {
-				q.leading = false
+		case roleWorker:
+			if len(work) > 0 {
+				// Hand the role on and run the first item here.
+				q.promoteLocked()
+				q.mu.Unlock()
+				q.dispatch(work[1:])
+				return false, work[0]
+			}
+		case roleBackground:
+			if q.mode == LeaderFollower && (len(q.waiters) > 0 || q.pending.Load() == 0 && !q.closing) {
+				if len(q.waiters) > 0 {
+					q.promoteLocked()
+				} else {
+					q.leading = false
+				}
+				q.bgParked = true
 				q.mu.Unlock()
 				q.dispatch(work)
 				return false, nil
@@ -342,6 +383,9 @@ func (q *CompletionQueue) finishShutdownLocked() {
 		w.ch <- signal{kind: sigExit}
 	}
 	q.waiters = nil
+	if q.bg != nil && q.bgParked {
+		q.bg.ch <- signal{kind: sigExit}
+	}
 	close(q.shutdownCh)
 }
 
@@ -418,7 +462,7 @@ func (q *CompletionQueue) worker(work func()) {
 		if !q.leading {
 			q.leading = true
 			q.mu.Unlock()
-			_, work = q.leadWork(self, nil)
+			_, work = q.leadWork(roleWorker, self, nil)
 			continue
 		}
 		q.parkLocked(self)
@@ -428,7 +472,7 @@ func (q *CompletionQueue) worker(work func()) {
 		case sigWork:
 			work = s.work
 		case sigLead:
-			_, work = q.leadWork(self, nil)
+			_, work = q.leadWork(roleWorker, self, nil)
 		case sigExit:
 			q.mu.Lock()
 			q.workers--
@@ -451,15 +495,13 @@ func (q *CompletionQueue) Shutdown() {
 	}
 	q.closing = true
 	q.cq.Shutdown()
-	lead := !q.leading
-	if lead {
+	if !q.leading {
 		q.leading = true
+		q.wakeBackgroundLocked()
 	}
 	q.mu.Unlock()
-	if lead {
-		q.lead(nil, nil)
-	}
 	<-q.shutdownCh
+	q.bgWG.Wait()
 	q.mu.Lock()
 	free := q.free
 	q.free = nil

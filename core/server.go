@@ -153,7 +153,11 @@ func (s *Server) Start() error {
 			sl.requestLocked()
 		}
 	}
-	s.cq.StartWorker()
+	// Two workers, so that the one that receives a call can hand the queue
+	// to the other and run the handler itself.
+	for i := 0; i < min(2, s.cfg.MaxWorkers); i++ {
+		s.cq.StartWorker()
+	}
 	return nil
 }
 
