@@ -90,6 +90,7 @@ var ErrChannelClosed = errors.New(cannotInvokeOnClosedChannel)
 // UsageError mirrors grpc.experimental.UsageError: the API was misused.
 type UsageError struct{ msg string }
 
+// Error is the description of the misuse.
 func (e *UsageError) Error() string { return e.msg }
 
 // InvalidMetadataError reports metadata that C-core would refuse; nothing
@@ -99,6 +100,7 @@ type InvalidMetadataError struct {
 	Reason   string
 }
 
+// Error gives grpcio's text: "metadata was invalid: ...".
 func (e *InvalidMetadataError) Error() string {
 	return fmt.Sprintf("%s%v (%s)", invalidMetadataPrefix, e.Metadata, e.Reason)
 }
