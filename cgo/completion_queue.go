@@ -43,6 +43,20 @@ func NewCompletionQueue() *CompletionQueue {
 	return &CompletionQueue{cq: C.grpc_completion_queue_create_for_next(nil)}
 }
 
+// NewPluckQueue creates a GRPC_CQ_PLUCK completion queue, on which the
+// caller waits for one tag with Pluck
+// (grpc_completion_queue_create_for_pluck).
+func NewPluckQueue() *CompletionQueue {
+	live.cqs.Add(1)
+	return &CompletionQueue{cq: C.grpc_completion_queue_create_for_pluck(nil)}
+}
+
+// Pluck blocks until tag completes on a pluck queue and returns whether it
+// succeeded (grpc_completion_queue_pluck).
+func (q *CompletionQueue) Pluck(tag uintptr) bool {
+	return C.grpcgo_cq_pluck(q.cq, C.uintptr_t(tag)) != 0
+}
+
 // Next waits for at least one event when block is true (forever), or
 // returns at once otherwise, then takes every event that is ready, up to
 // MaxEvents, in one crossing (grpc_completion_queue_next in a loop). A
@@ -61,7 +75,8 @@ func (q *CompletionQueue) Next(e *Events, block bool) int {
 func (q *CompletionQueue) Shutdown() { C.grpc_completion_queue_shutdown(q.cq) }
 
 // Destroy releases the queue (grpc_completion_queue_destroy). It must follow
-// Shutdown and the QueueShutdown event.
+// Shutdown and the QueueShutdown event (for a pluck queue: Shutdown with no
+// tag pending).
 func (q *CompletionQueue) Destroy() {
 	if q.cq == nil {
 		return

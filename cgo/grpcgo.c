@@ -43,6 +43,12 @@ int grpcgo_cq_next_many(grpc_completion_queue* cq, grpcgo_event* out, int max,
   return n;
 }
 
+int grpcgo_cq_pluck(grpc_completion_queue* cq, uintptr_t tag) {
+  grpc_event ev = grpc_completion_queue_pluck(
+      cq, (void*)tag, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+  return ev.type == GRPC_OP_COMPLETE && ev.success;
+}
+
 // ---- channel args ----
 
 grpc_channel_args* grpcgo_args_new(size_t n) {

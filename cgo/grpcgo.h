@@ -104,6 +104,7 @@ typedef struct {
   int64_t timeout_ns;  // -1: no deadline
 } grpcgo_request;
 
+int grpcgo_cq_pluck(grpc_completion_queue* cq, uintptr_t tag);
 int grpcgo_cq_next_many(grpc_completion_queue* cq, grpcgo_event* out, int max,
                         int block);
 

@@ -128,6 +128,9 @@ func readUnary(b *cgo.Batch) UnaryResult {
 // cancels the RPC when done. An error means the RPC could not start (closed
 // channel, metadata C-core refused); the RPC's own outcome is in the result.
 func (c *Channel) UnaryUnary(ctx context.Context, m *Method, req []byte, opts *CallOptions) (UnaryResult, error) {
+	if c.mode == PerCallPluck {
+		return c.unaryUnaryPluck(ctx, m, req, opts)
+	}
 	cc, err := c.newCall(m, opts)
 	if err != nil {
 		return UnaryResult{}, err

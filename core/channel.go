@@ -18,8 +18,9 @@ var ErrChannelClosed = errors.New("Channel closed!")
 // channel, its completion queue and the methods registered on it. Safe for
 // concurrent use.
 type Channel struct {
-	ch  *cgo.Channel
-	cq  *CompletionQueue
+	ch   *cgo.Channel
+	cq   *CompletionQueue
+	mode PollMode
 	mu  sync.Mutex
 	reg map[string]*Method
 	// open is false once Close began; calls holds the live calls so that
@@ -28,6 +29,8 @@ type Channel struct {
 	calls  map[*ClientCall]struct{}
 	idle   *sync.Cond // signalled when calls becomes empty
 	closed chan struct{}
+	// pluckFree pools the private queues of PerCallPluck calls.
+	pluckFree []*pluckOp
 }
 
 // NewInsecureChannel creates a channel to target without transport
@@ -42,6 +45,7 @@ func NewInsecureChannel(target string, args []ChannelArg, mode PollMode) (*Chann
 	c := &Channel{
 		ch:     ch,
 		cq:     NewCompletionQueue(mode, 0),
+		mode:   mode,
 		reg:    make(map[string]*Method),
 		open:   true,
 		calls:  make(map[*ClientCall]struct{}),
@@ -95,8 +99,13 @@ func (c *Channel) Close() {
 	for len(c.calls) > 0 {
 		c.idle.Wait()
 	}
+	pluck := c.pluckFree
+	c.pluckFree = nil
 	c.mu.Unlock()
 	// No call is alive and none can start: tear down in C-core's order.
+	for _, po := range pluck {
+		po.release()
+	}
 	c.cq.Shutdown()
 	c.ch.Destroy()
 	cgo.Shutdown()
@@ -136,12 +145,17 @@ func (o *CallOptions) timeout() time.Duration {
 // newCall creates a C call and tracks it; it fails once the channel is
 // closing.
 func (c *Channel) newCall(m *Method, opts *CallOptions) (*ClientCall, error) {
+	return c.newCallOn(c.cq.cq, m, opts)
+}
+
+// newCallOn creates a call whose batches complete on cq.
+func (c *Channel) newCallOn(cq *cgo.CompletionQueue, m *Method, opts *CallOptions) (*ClientCall, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.open {
 		return nil, ErrChannelClosed
 	}
-	call, err := c.ch.CreateCall(c.cq.cq, m.reg, m.Name, opts.timeout())
+	call, err := c.ch.CreateCall(cq, m.reg, m.Name, opts.timeout())
 	if err != nil {
 		return nil, err
 	}

@@ -68,6 +68,11 @@ const (
 	// DedicatedPoller keeps one background goroutine polling; callers always
 	// wait for a hand-off over a channel. Kept for comparison benchmarks.
 	DedicatedPoller
+	// PerCallPluck gives each blocking unary call its own pooled
+	// GRPC_CQ_PLUCK queue, which the caller plucks in one blocking C call
+	// (the C++ sync client's design). Futures still use the shared queue.
+	// Kept for comparison benchmarks.
+	PerCallPluck
 )
 
 const maxPooledOps = 1024

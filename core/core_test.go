@@ -64,7 +64,7 @@ func checkLive(t *testing.T) {
 }
 
 func TestUnaryEcho(t *testing.T) {
-	for _, mode := range []PollMode{LeaderFollower, DedicatedPoller} {
+	for _, mode := range []PollMode{LeaderFollower, DedicatedPoller, PerCallPluck} {
 		s, target := echoServer(t)
 		ch, err := NewInsecureChannel(target, nil, mode)
 		if err != nil {
@@ -114,7 +114,7 @@ func TestUnaryEcho(t *testing.T) {
 }
 
 func BenchmarkUnary(b *testing.B) {
-	for _, mode := range []PollMode{LeaderFollower, DedicatedPoller} {
+	for _, mode := range []PollMode{LeaderFollower, DedicatedPoller, PerCallPluck} {
 		b.Run(fmt.Sprint("mode", mode), func(b *testing.B) {
 			s, target := echoServer(b)
 			ch, _ := NewInsecureChannel(target, nil, mode)

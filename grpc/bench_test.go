@@ -21,7 +21,7 @@ import (
 // numbers are not those of the loopback harness (benchmarks/, docs/benchmarks.md),
 // where each side has its own core.
 
-var pollModes = []string{"leader_follower", "dedicated_poller"}
+var pollModes = []string{"leader_follower", "dedicated_poller", "per_call_pluck"}
 
 // benchEcho starts an echo server on 127.0.0.1:0 and opens a channel to it
 // in the given poll mode; both are closed when the benchmark ends.

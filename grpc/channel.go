@@ -47,8 +47,10 @@ func InsecureChannel(target string, opts ...ChannelOption) (*Channel, error) {
 // PollModeOption is the key of grpcio-go's own channel option that selects
 // how blocking calls wait for C-core: "leader_follower" (the default: the
 // waiting goroutine polls the completion queue itself when nobody else
-// does) or "dedicated_poller" (a background goroutine polls and hands
-// completions over). It exists to compare the two; see docs/architecture.md.
+// does), "dedicated_poller" (a background goroutine polls and hands
+// completions over) or "per_call_pluck" (each blocking unary call plucks its
+// own completion queue, as C++'s sync client does). It exists to compare
+// them; see docs/architecture.md.
 const PollModeOption = "grpcio_go.poll_mode"
 
 // separateChannelOptions takes the options only grpcio-go understands out
@@ -65,8 +67,10 @@ func separateChannelOptions(o *channelOptions) error {
 			o.pollMode = core.LeaderFollower
 		case "dedicated_poller":
 			o.pollMode = core.DedicatedPoller
+		case "per_call_pluck":
+			o.pollMode = core.PerCallPluck
 		default:
-			return fmt.Errorf("grpc: option %s: unknown value %v (leader_follower or dedicated_poller)", PollModeOption, a.Value)
+			return fmt.Errorf("grpc: option %s: unknown value %v (leader_follower, dedicated_poller or per_call_pluck)", PollModeOption, a.Value)
 		}
 	}
 	o.args = args

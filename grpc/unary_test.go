@@ -388,3 +388,57 @@ func TestCompressionRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Every poll mode gives the same results: echo, statuses, deadline, and
+// CANCELLED "Channel closed!" for a call in flight when the channel closes.
+func TestPollModes(t *testing.T) {
+	leakcheck.Check(t)
+	entered := make(chan struct{}, 1)
+	_, target := startServer(t, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+		"Fail": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			return nil, ctx.Abort(grpc.NotFound, "gone")
+		}, nil, nil),
+		"Block": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			entered <- struct{}{}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}, nil, nil),
+	})
+	for _, mode := range []string{"leader_follower", "dedicated_poller", "per_call_pluck"} {
+		t.Run(mode, func(t *testing.T) {
+			ch, err := grpc.InsecureChannel(target, grpc.Options{{grpc.PollModeOption, mode}})
+			require.NoError(t, err)
+			defer ch.Close()
+			var wg sync.WaitGroup
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
+					for i := 0; i < 50; i++ {
+						req := []byte(fmt.Sprintf("%s-%d-%d", mode, g, i))
+						if resp, err := mc.Call(req); err != nil || !bytes.Equal(resp, req) {
+							t.Errorf("%q %v", resp, err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			_, err = ch.UnaryUnary(method("Fail")).Call([]byte("x"))
+			assertStatus(t, err, grpc.NotFound, "gone")
+			block := ch.UnaryUnary(method("Block"))
+			_, err = block.Call([]byte("x"), grpc.Timeout(50*time.Millisecond))
+			assertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
+			<-entered
+			errs := make(chan error, 1)
+			go func() { _, err := block.Call([]byte("x")); errs <- err }()
+			<-entered
+			require.NoError(t, ch.Close())
+			assertStatus(t, <-errs, grpc.Cancelled, "Channel closed!")
+		})
+	}
+	_, err := grpc.InsecureChannel(target, grpc.Options{{grpc.PollModeOption, "spin"}})
+	require.ErrorContains(t, err, "unknown value spin")
+}

@@ -54,7 +54,7 @@ func parseFlags() *flags {
 	flag.IntVar(&f.concurrency, "concurrency", 1, "goroutines calling at once (qps mode)")
 	flag.Float64Var(&dur, "duration", 5, "measured seconds")
 	flag.Float64Var(&warm, "warmup", 1, "warm-up seconds")
-	flag.StringVar(&f.pollMode, "poll-mode", "leader_follower", "leader_follower|dedicated_poller (channel option "+grpc.PollModeOption+")")
+	flag.StringVar(&f.pollMode, "poll-mode", "leader_follower", "leader_follower|dedicated_poller|per_call_pluck (channel option "+grpc.PollModeOption+")")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured window to this file")
 	flag.StringVar(&f.trace, "trace", "", "write a runtime execution trace of the measured window to this file")
 	flag.Parse()
