@@ -21,8 +21,8 @@ type Channel struct {
 	ch   *cgo.Channel
 	cq   *CompletionQueue
 	mode PollMode
-	mu  sync.Mutex
-	reg map[string]*Method
+	mu   sync.Mutex
+	reg  map[string]*Method
 	// open is false once Close began; calls holds the live calls so that
 	// Close can cancel them.
 	open   bool
