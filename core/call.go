@@ -35,6 +35,7 @@ type ClientCall struct {
 	due       int       // batches in flight
 	finished  bool      // the status has been received
 	cancelled bool      // cancelled locally
+	stream    *streamState
 }
 
 // cancelLocked cancels the call with a status while the caller holds the

@@ -21,7 +21,7 @@ func echoServer(t testing.TB) (*Server, string) {
 			return func(c *ServerCall) {
 				msg, ok := c.TakePayload()
 				if !ok {
-					msg, ok = c.RecvMessage()
+					msg, ok, _ = c.RecvMessage()
 				}
 				if string(msg) == "sleep" {
 					<-c.Done()

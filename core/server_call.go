@@ -134,34 +134,72 @@ func (c *ServerCall) TakePayload() ([]byte, bool) {
 // HasPayload reports whether the first message came with the call.
 func (c *ServerCall) HasPayload() bool { return c.hasPayload }
 
-// RecvMessage blocks until the next request message arrives; ok is false at
-// the end of the request stream or when the RPC is over.
-func (c *ServerCall) RecvMessage() (msg []byte, ok bool) {
+// RecvMessage blocks until the next request message arrives. ok is false
+// at the end of the request stream; err is ErrCallEnded instead when the RPC
+// is over (cancelled, deadline, or already answered).
+func (c *ServerCall) RecvMessage() (msg []byte, ok bool, err error) {
+	r, err := c.blockingOp(ccore.Send{Ops: ccore.OpRecvMessage}, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	return r.Message, r.HasMessage, nil
+}
+
+// SendMessage sends one response message, with the initial metadata first
+// if none was sent yet, and blocks until C-core has taken it (grpcio's
+// _send_response waits too, which paces a fast handler). It fails with
+// ErrCallEnded once the RPC is over.
+func (c *ServerCall) SendMessage(msg []byte, flags uint32, initial Metadata) error {
+	_, err := c.blockingOp(ccore.Send{Ops: ccore.OpSendMessage, Message: msg, MessageFlags: flags}, func(send *ccore.Send) {
+		if !c.initialSent {
+			send.Ops |= ccore.OpSendInitialMetadata
+			if len(initial) > 0 {
+				send.InitialMetadata = appendFlat(nil, initial)
+				send.InitialMetadataCount = len(initial)
+			}
+			c.initialSent = true
+		}
+	})
+	return err
+}
+
+// blockingOp runs one batch on the call and waits for it, leader/follower
+// style; prepare, when set, completes the batch under the call's lock.
+func (c *ServerCall) blockingOp(send ccore.Send, prepare func(*ccore.Send)) (ccore.Result, error) {
 	q := c.s.cq
 	op := q.GetOp(nil)
 	c.mu.Lock()
-	if c.call == nil || c.closed {
+	if c.call == nil || c.closed || c.statusSent {
 		c.mu.Unlock()
 		q.PutOp(op)
-		return nil, false
+		return ccore.Result{}, ErrCallEnded
 	}
-	err := c.startLocked(op, &ccore.Send{Ops: ccore.OpRecvMessage})
-	c.mu.Unlock()
-	if err != nil {
+	if prepare != nil {
+		prepare(&send)
+	}
+	if err := c.startLocked(op, &send); err != nil {
+		c.mu.Unlock()
 		q.PutOp(op)
-		return nil, false
+		return ccore.Result{}, err
 	}
-	q.Wait(op)
-	r := op.Batch.Result()
+	c.mu.Unlock()
+	ok := q.Wait(op)
+	var r ccore.Result
+	if ok {
+		r = op.Batch.Result()
+	}
 	q.PutOp(op)
 	c.mu.Lock()
 	c.due--
 	c.releaseLocked()
 	c.mu.Unlock()
-	return r.Message, r.HasMessage
+	if !ok {
+		return r, ErrCallEnded
+	}
+	return r, nil
 }
 
-// asyncDone is the completion of a send batch nobody waits for.
+// asyncOp is an op for a send batch nobody waits for.
 func (c *ServerCall) asyncOp() *Op {
 	q := c.s.cq
 	var op *Op

@@ -65,6 +65,8 @@ const (
 	detailsLocallyCancelled        = "Locally cancelled by application!"
 	detailsChannelClosed           = "Channel closed!"
 	detailsSerializeRequest        = "Exception serializing request!"
+	detailsIteratingRequests       = "Exception iterating requests!"
+	detailsIteratingResponses      = "Exception iterating responses: "
 	detailsDeserializeResponse     = "Exception deserializing response!"
 	detailsRequiresOneRequestFmt   = "%q requires exactly one request message."
 	detailsConcurrencyExceeded     = "Concurrent RPC limit exceeded!"

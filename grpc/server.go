@@ -205,12 +205,22 @@ func (s *Server) serve(h *RPCMethodHandler, call *core.ServerCall) {
 	ctx := newServicerContext(call, nil)
 	switch {
 	case h.unaryUnary != nil:
-		req, ok := unaryRequest(ctx)
-		if !ok {
-			return
+		if req, ok := unaryRequest(ctx); ok {
+			if resp, ok := h.unaryUnary(ctx, req); ok {
+				ctx.finish(resp, true)
+			}
 		}
-		if resp, ok := h.unaryUnary(ctx, req); ok {
+	case h.unaryStream != nil:
+		if req, ok := unaryRequest(ctx); ok && h.unaryStream(ctx, req) {
+			ctx.finish(nil, false)
+		}
+	case h.streamUnary != nil:
+		if resp, ok := h.streamUnary(ctx); ok {
 			ctx.finish(resp, true)
+		}
+	case h.streamStream != nil:
+		if h.streamStream(ctx) {
+			ctx.finish(nil, false)
 		}
 	default:
 		ctx.abortRPC(Unimplemented, detailsMethodNotFound)
@@ -219,15 +229,12 @@ func (s *Server) serve(h *RPCMethodHandler, call *core.ServerCall) {
 
 // unaryRequest reads the one request message of a unary-request RPC.
 func unaryRequest(ctx *ServicerContext) ([]byte, bool) {
-	call := ctx.call
-	if b, ok := call.TakePayload(); ok {
+	b, ok, err := ctx.recvRequest()
+	if ok {
 		return b, true
 	}
-	if b, ok := call.RecvMessage(); ok {
-		return b, true
-	}
-	if !call.Cancelled() {
-		ctx.abortRPC(Unimplemented, fmt.Sprintf(detailsRequiresOneRequestFmt, call.Method))
+	if err == nil {
+		ctx.abortRPC(Unimplemented, fmt.Sprintf(detailsRequiresOneRequestFmt, ctx.call.Method))
 	}
 	return nil, false
 }

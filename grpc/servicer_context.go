@@ -2,6 +2,7 @@ package grpc
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -216,6 +217,16 @@ func (c *ServicerContext) AbortWithStatus(status Status) error {
 // behaviorFailed ends the RPC after the handler failed: grpcio's
 // _call_behavior exception path.
 func (c *ServicerContext) behaviorFailed(err error, panicked bool) {
+	c.failed(detailsExceptionCalling, err, panicked)
+}
+
+// iterationFailed ends the RPC after its response iterator failed: grpcio's
+// _take_response_from_response_iterator exception path.
+func (c *ServicerContext) iterationFailed(err error, panicked bool) {
+	c.failed(detailsIteratingResponses, err, panicked)
+}
+
+func (c *ServicerContext) failed(prefix string, err error, panicked bool) {
 	c.mu.Lock()
 	aborted := c.aborted
 	c.mu.Unlock()
@@ -223,7 +234,11 @@ func (c *ServicerContext) behaviorFailed(err error, panicked bool) {
 		c.abortRPC(Unknown, detailsRPCAborted)
 		return
 	}
-	details := detailsExceptionCalling + err.Error()
+	if errors.Is(err, errRequestsEnded) || errors.Is(err, errBadRequest) {
+		// The RPC has already ended; grpcio does not report its own errors.
+		return
+	}
+	details := prefix + err.Error()
 	if panicked {
 		slog.Error(details, "method", c.call.Method, "panic", true)
 	} else {
@@ -239,6 +254,29 @@ func (c *ServicerContext) abortRPC(code StatusCode, details string) {
 	r := c.replyLocked(code, details)
 	c.mu.Unlock()
 	_ = c.call.Finish(&r)
+}
+
+// recvRequest reads the next request message: the one C-core read with the
+// call first (registered unary-request methods), then from the stream.
+func (c *ServicerContext) recvRequest() ([]byte, bool, error) {
+	if b, ok := c.call.TakePayload(); ok {
+		return b, true, nil
+	}
+	return c.call.RecvMessage()
+}
+
+// sendResponse sends one response message (with the initial metadata if it
+// has not gone yet); false once the RPC is over.
+func (c *ServicerContext) sendResponse(b []byte) bool {
+	c.mu.Lock()
+	initial := c.withCompressionLocked(nil)
+	var flags uint32
+	if c.disableNextCompression {
+		flags = core.FlagNoCompress
+		c.disableNextCompression = false
+	}
+	c.mu.Unlock()
+	return c.call.SendMessage(b, flags, initial) == nil
 }
 
 // finish ends the RPC after the handler succeeded: the status is the code
