@@ -22,10 +22,11 @@ type Live struct {
 	Servers          int64
 	Batches          int64
 	Requests         int64
+	Credentials      int64
 }
 
 var live struct {
-	inits, cqs, channels, calls, servers, batches, requests atomic.Int64
+	inits, cqs, channels, calls, servers, batches, requests, credentials atomic.Int64
 }
 
 // LiveObjects reports the C objects owned by this package that are still alive.
@@ -38,6 +39,7 @@ func LiveObjects() Live {
 		Servers:          live.servers.Load(),
 		Batches:          live.batches.Load(),
 		Requests:         live.requests.Load(),
+		Credentials:      live.credentials.Load(),
 	}
 }
 

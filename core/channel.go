@@ -130,6 +130,7 @@ type CallOptions struct {
 	HasTimeout   bool
 	InitialFlags uint32 // Flag* values (wait_for_ready)
 	MessageFlags uint32
+	Credentials  *CallCredentials // nil: none
 }
 
 func (o *CallOptions) timeout() time.Duration {
@@ -158,6 +159,15 @@ func (c *Channel) newCallOn(cq *cgo.CompletionQueue, m *Method, opts *CallOption
 	call, err := c.ch.CreateCall(cq, m.reg, m.Name, opts.timeout())
 	if err != nil {
 		return nil, err
+	}
+	if opts.Credentials != nil {
+		creds := opts.Credentials.build()
+		err := call.SetCredentials(creds)
+		creds.Release()
+		if err != nil {
+			call.Unref()
+			return nil, err
+		}
 	}
 	cc := &ClientCall{ch: c, call: call, method: m.Name}
 	c.calls[cc] = struct{}{}

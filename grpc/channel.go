@@ -41,6 +41,13 @@ func InsecureChannel(target string, opts ...ChannelOption) (*Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grpc: InsecureChannel(%q): %w", target, err)
 	}
+	// C-core turns a target it cannot parse into a "lame" channel that fails
+	// every call; it is the only kind of channel that starts in
+	// TRANSIENT_FAILURE without trying to connect.
+	if st, err := c.CheckConnectivityState(false); err == nil && st == core.StateTransientFailure {
+		c.Close()
+		return nil, fmt.Errorf("grpc: InsecureChannel: invalid target %q (C-core cannot build a channel for it)", target)
+	}
 	return &Channel{c: c, compression: o.compression}, nil
 }
 
@@ -53,11 +60,22 @@ func InsecureChannel(target string, opts ...ChannelOption) (*Channel, error) {
 // them; see docs/architecture.md.
 const PollModeOption = "grpcio_go.poll_mode"
 
+// singleThreadedUnaryStream is grpcio's
+// grpc.experimental.ChannelOptions.SingleThreadedUnaryStream, re-exported by
+// package experimental.
+const singleThreadedUnaryStream = "SingleThreadedUnaryStream"
+
 // separateChannelOptions takes the options only grpcio-go understands out
 // of the C-core arguments, as grpcio's _separate_channel_options does.
 func separateChannelOptions(o *channelOptions) error {
 	args := o.args[:0:0]
 	for _, a := range o.args {
+		if a.Key == singleThreadedUnaryStream {
+			// grpcio drives such calls from the consuming thread only; in
+			// grpcio-go the goroutine that calls Next always polls the
+			// queue itself when nobody else does, so this is the default.
+			continue
+		}
 		if a.Key != PollModeOption {
 			args = append(args, a)
 			continue
@@ -135,6 +153,9 @@ func (ch *Channel) callOptions(opts []CallOption) (co core.CallOptions, ctx cont
 		if *o.waitForReady {
 			co.InitialFlags |= core.FlagWaitForReady
 		}
+	}
+	if o.credentials != nil {
+		co.Credentials = o.credentials.c
 	}
 	co.Timeout, co.HasTimeout = o.timeout, o.hasTimeout
 	if o.ctx != nil {

@@ -49,6 +49,7 @@ type callOptions struct {
 	waitForReady *bool
 	compression  *Compression
 	ctx          context.Context
+	credentials  *CallCredentials
 }
 
 type serverOptions struct {

@@ -1,0 +1,201 @@
+package grpc_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/grpc/experimental"
+	"github.com/grpcio-go/grpcio/internal/leakcheck"
+)
+
+// double answers a response twice the request's size.
+var double = grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+	return bytes.Repeat([]byte("x"), 2*len(req)), nil
+}, nil, nil)
+
+func TestMessageSizeLimits(t *testing.T) {
+	leakcheck.Check(t)
+	_, target := startServer(t, map[string]*grpc.RPCMethodHandler{"Double": double})
+	limited := dial(t, target, grpc.Options{{"grpc.max_receive_message_length", 1024}, {"grpc.max_send_message_length", 1500}})
+	mc := grpc.NewUnaryUnary[[]byte, []byte](limited, method("Double"))
+	_, err := mc.Call(make([]byte, 500))
+	require.NoError(t, err)
+	_, err = mc.Call(make([]byte, 1000))
+	assertStatus(t, err, grpc.ResourceExhausted, "Received message larger than max (2000 vs. 1024)")
+	_, err = mc.Call(make([]byte, 2000))
+	assertStatus(t, err, grpc.ResourceExhausted, "Sent message larger than max (2000 vs. 1500)")
+
+	// C-core's default receive limit is 4 MiB, on either side.
+	plain := grpc.NewUnaryUnary[[]byte, []byte](dial(t, target), method("Double"))
+	_, err = plain.Call(make([]byte, 3<<20))
+	assertStatus(t, err, grpc.ResourceExhausted, "Received message larger than max (6291456 vs. 4194304)")
+	_, err = plain.Call(make([]byte, 5<<20))
+	assertStatus(t, err, grpc.ResourceExhausted, "Received message larger than max (5242880 vs. 4194304)")
+	raised := grpc.NewUnaryUnary[[]byte, []byte](dial(t, target, grpc.Options{{"grpc.max_receive_message_length", 8 << 20}}), method("Double"))
+	resp, err := raised.Call(make([]byte, 3<<20))
+	require.NoError(t, err)
+	assert.Len(t, resp, 6<<20)
+
+	// The server's own limit.
+	_, small := startServer(t, map[string]*grpc.RPCMethodHandler{"Double": double}, grpc.Options{{"grpc.max_receive_message_length", 100}})
+	_, err = grpc.NewUnaryUnary[[]byte, []byte](dial(t, small), method("Double")).Call(make([]byte, 200))
+	assertStatus(t, err, grpc.ResourceExhausted, "Received message larger than max (200 vs. 100)")
+}
+
+func TestPrimaryUserAgentAndKeepaliveOptions(t *testing.T) {
+	leakcheck.Check(t)
+	agents := make(chan string, 2)
+	_, target := startServer(t, map[string]*grpc.RPCMethodHandler{
+		"Agent": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			ua, _ := ctx.InvocationMetadata().Get("user-agent")
+			agents <- ua
+			return req, nil
+		}, nil, nil),
+	}, grpc.Options{{"grpc.keepalive_time_ms", 10000}, {"grpc.http2.min_ping_interval_without_data_ms", 5000}})
+	ch := dial(t, target, grpc.Options{
+		{"grpc.primary_user_agent", "my-app/1.2"},
+		{"grpc.keepalive_time_ms", 10000},
+		{"grpc.keepalive_timeout_ms", 5000},
+		{"grpc.keepalive_permit_without_calls", 1},
+		{"grpc.http2.max_pings_without_data", 0},
+		{"grpc.enable_retries", true},
+	})
+	_, err := ch.UnaryUnary(method("Agent")).Call([]byte("x"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(<-agents, "my-app/1.2 grpc-c/"))
+	_, err = dial(t, target).UnaryUnary(method("Agent")).Call([]byte("x"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(<-agents, "grpcio-go/"+grpc.Version+" grpc-c/"))
+}
+
+func TestServiceConfigRetryPolicy(t *testing.T) {
+	leakcheck.Check(t)
+	var attempts atomic.Int32
+	previous := make(chan string, 10)
+	_, target := startServer(t, map[string]*grpc.RPCMethodHandler{
+		"Flaky": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			v, _ := ctx.InvocationMetadata().Get("grpc-previous-rpc-attempts")
+			previous <- v
+			if attempts.Add(1)%3 != 0 {
+				return nil, ctx.Abort(grpc.Unavailable, "try again")
+			}
+			return req, nil
+		}, nil, nil),
+	})
+	serviceConfig := `{"methodConfig": [{
+		"name": [{"service": "test.Test"}],
+		"retryPolicy": {"maxAttempts": 3, "initialBackoff": "0.01s", "maxBackoff": "0.01s",
+			"backoffMultiplier": 1, "retryableStatusCodes": ["UNAVAILABLE"]}}]}`
+	ch := dial(t, target, grpc.Options{{"grpc.service_config", serviceConfig}})
+	resp, err := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Flaky")).Call([]byte("third time lucky"))
+	require.NoError(t, err)
+	assert.Equal(t, "third time lucky", string(resp))
+	assert.Equal(t, int32(3), attempts.Load())
+	assert.Equal(t, []string{"", "1", "2"}, []string{<-previous, <-previous, <-previous})
+
+	// Without the policy the first failure is final.
+	attempts.Store(0)
+	_, err = dial(t, target).UnaryUnary(method("Flaky")).Call([]byte("x"))
+	assertStatus(t, err, grpc.Unavailable, "try again")
+	assert.Equal(t, int32(1), attempts.Load())
+}
+
+func TestInvalidChannelArguments(t *testing.T) {
+	leakcheck.Check(t)
+	_, err := grpc.InsecureChannel("")
+	require.ErrorContains(t, err, "empty target")
+	_, err = grpc.InsecureChannel("ipv4:300.1.1.1:80")
+	require.ErrorContains(t, err, `invalid target "ipv4:300.1.1.1:80"`)
+	_, err = grpc.InsecureChannel("localhost:1", grpc.Options{{"grpc.max_receive_message_length", 1.5}})
+	require.ErrorContains(t, err, `channel option "grpc.max_receive_message_length": value of type float64 is not supported`)
+	_, err = grpc.InsecureChannel("localhost:1", grpc.Options{{"grpc.max_receive_message_length", 1 << 40}})
+	require.ErrorContains(t, err, "does not fit C-core's 32-bit int")
+	_, err = grpc.InsecureChannel("localhost:1", grpc.WithCompression(grpc.Compression(7)))
+	require.ErrorContains(t, err, "invalid compression 7")
+	_, err = grpc.InsecureChannel("localhost:1", grpc.Options{{grpc.PollModeOption, "spin"}})
+	require.ErrorContains(t, err, "unknown value spin")
+
+	// A target C-core parses but cannot resolve fails its calls with
+	// C-core's explanation, as in grpcio.
+	ch := dial(t, "unix:")
+	_, err = ch.UnaryUnary(method("X")).Call([]byte("x"))
+	assertStatus(t, err, grpc.Unavailable, "empty address list: ")
+}
+
+func TestSingleThreadedUnaryStreamOption(t *testing.T) {
+	leakcheck.Check(t)
+	_, target := startServer(t, map[string]*grpc.RPCMethodHandler{
+		"Count": grpc.UnaryStreamRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) iter.Seq2[[]byte, error] {
+			return func(yield func([]byte, error) bool) {
+				for i := range 5 {
+					if !yield([]byte(fmt.Sprint(i)), nil) {
+						return
+					}
+				}
+			}
+		}, nil, nil),
+	})
+	ch := dial(t, target, grpc.Options{{experimental.SingleThreadedUnaryStream, 1}})
+	it, err := grpc.NewUnaryStream[[]byte, []byte](ch, method("Count")).Call(nil)
+	require.NoError(t, err)
+	var got []string
+	for {
+		resp, err := it.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		got = append(got, string(resp))
+	}
+	assert.Equal(t, []string{"0", "1", "2", "3", "4"}, got)
+}
+
+func TestCallCredentialsReachCCore(t *testing.T) {
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil)})
+	token := grpc.AccessTokenCallCredentials("secret")
+	// C-core refuses to send call credentials over an insecure channel, as
+	// grpcio's users see.
+	_, err := ch.UnaryUnary(method("Echo")).Call([]byte("x"), grpc.WithCallCredentials(token))
+	assertStatus(t, err, grpc.Unauthenticated, "Established channel does not have a sufficient security level to transfer call credential.")
+	both, err := grpc.CompositeCallCredentials(token, grpc.AccessTokenCallCredentials("other"))
+	require.NoError(t, err)
+	it, err := ch.UnaryStream(method("Echo")).Call([]byte("x"), grpc.WithCallCredentials(both))
+	require.NoError(t, err)
+	_, err = it.Next()
+	assertStatus(t, err, grpc.Unauthenticated, "Established channel does not have a sufficient security level to transfer call credential.")
+	_, err = grpc.CompositeCallCredentials(token)
+	require.ErrorContains(t, err, "at least two")
+}
+
+func TestServerPorts(t *testing.T) {
+	leakcheck.Check(t)
+	s, err := grpc.NewServer(grpc.Handlers(grpc.MethodHandlersGenericHandler(testService, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+	})))
+	require.NoError(t, err)
+	p4, err := s.AddInsecurePort("127.0.0.1:0")
+	require.NoError(t, err)
+	p6, err := s.AddInsecurePort("[::1]:0")
+	require.NoError(t, err)
+	sock := fmt.Sprintf("unix:%s/grpc.sock", t.TempDir())
+	pu, err := s.AddInsecurePort(sock)
+	require.NoError(t, err)
+	assert.Equal(t, 1, pu, "C-core reports 1 for a unix socket")
+	require.NoError(t, s.Start())
+	defer func() { <-s.Stop(0) }()
+	for _, target := range []string{fmt.Sprintf("127.0.0.1:%d", p4), fmt.Sprintf("ipv6:[::1]:%d", p6), fmt.Sprintf("[::1]:%d", p6), sock} {
+		ch := dial(t, target)
+		resp, err := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo")).Call([]byte(target))
+		require.NoError(t, err, target)
+		assert.Equal(t, target, string(resp))
+	}
+}
