@@ -2,12 +2,14 @@ package grpc_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -259,61 +261,6 @@ func TestStreamStream(t *testing.T) {
 	assert.Empty(t, got)
 }
 
-func TestStreamingFailures(t *testing.T) {
-	ch := shapesServer(t)
-	it, err := grpc.NewUnaryStream[[]byte, []byte](ch, method("FailAfter")).Call([]byte("x"))
-	require.NoError(t, err)
-	got, err := collect(t, it)
-	assert.Equal(t, []string{"one", "two"}, got)
-	assertStatus(t, err, grpc.Unknown, "Exception iterating responses: boom")
-	_, err2 := it.Next()
-	assert.Equal(t, err, err2, "the error repeats")
-	assert.Equal(t, grpc.Unknown, it.Code())
-	assert.Equal(t, "Exception iterating responses: boom", it.Details())
-
-	it, err = grpc.NewStreamStream[[]byte, []byte](ch, method("PanicAfter")).Call(bytesSeq("a"))
-	require.NoError(t, err)
-	got, err = collect(t, it)
-	assert.Equal(t, []string{"one"}, got)
-	assertStatus(t, err, grpc.Unknown, "Exception iterating responses: iterator exploded")
-
-	it, err = grpc.NewUnaryStream[[]byte, []byte](ch, method("AbortMidStream")).Call([]byte("x"))
-	require.NoError(t, err)
-	got, err = collect(t, it)
-	assert.Equal(t, []string{"one"}, got)
-	assertStatus(t, err, grpc.ResourceExhausted, "enough")
-
-	it, err = grpc.NewUnaryStream[[]byte, []byte](ch, method("PanicBefore")).Call([]byte("x"))
-	require.NoError(t, err)
-	_, err = collect(t, it)
-	assertStatus(t, err, grpc.Unknown, "Exception calling application: no iterator for you")
-
-	// Client-side request failures.
-	_, err = grpc.NewStreamUnary[[]byte, []byte](ch, method("Join")).Call(func(yield func([]byte) bool) {
-		if yield([]byte("a")) {
-			panic("request iterator exploded")
-		}
-	})
-	assertStatus(t, err, grpc.Unknown, "Exception iterating requests!")
-	_, err = grpc.NewStreamUnary[int, []byte](ch, method("Join")).Call(func(yield func(int) bool) { yield(1) })
-	assertStatus(t, err, grpc.Internal, "Exception serializing request!")
-
-	// Server-side request deserialization.
-	_, err = grpc.NewStreamUnary[[]byte, []byte](ch, method("BadRequests")).Call(bytesSeq("1", "2", "three"))
-	assertStatus(t, err, grpc.Internal, "Exception deserializing request!")
-	resp, err := grpc.NewStreamUnary[[]byte, []byte](ch, method("BadRequests")).Call(bytesSeq("1", "2", "3"))
-	require.NoError(t, err)
-	assert.Equal(t, "6", string(resp))
-
-	// Client-side response deserialization.
-	it3, err := grpc.NewUnaryStream[[]byte, int](ch, method("Repeat"), grpc.ResponseDeserializer(func(b []byte) (any, error) {
-		return 0, errors.New("nope")
-	})).Call([]byte("ab"))
-	require.NoError(t, err)
-	_, err = it3.Next()
-	assertStatus(t, err, grpc.Internal, "Exception deserializing response!")
-}
-
 func TestStreamingCancelAndDeadline(t *testing.T) {
 	ch := shapesServer(t)
 	mc := grpc.NewUnaryStream[[]byte, []byte](ch, method("Forever"))
@@ -392,4 +339,112 @@ func TestStreamingConcurrentCalls(t *testing.T) {
 	for range 16 {
 		require.NoError(t, <-errs)
 	}
+}
+
+func TestUnaryRoundTrip(t *testing.T) {
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+	})
+	mc := ch.UnaryUnary(method("Echo"))
+	for _, req := range [][]byte{[]byte("hello"), {}, bytes.Repeat([]byte{0, 1, 2, 255}, 300000)} {
+		resp, err := mc.Call(req)
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(req, resp.([]byte)), "echo of %d bytes differs", len(req))
+	}
+	typed := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
+	resp, call, err := typed.WithCall([]byte("typed"))
+	require.NoError(t, err)
+	assert.Equal(t, "typed", string(resp))
+	assert.Equal(t, grpc.OK, call.Code())
+	assert.Equal(t, "", call.Details())
+	assert.False(t, call.IsActive())
+}
+
+func TestUnaryConcurrent(t *testing.T) {
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+	}, grpc.MaxWorkers(4))
+	mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
+	var wg sync.WaitGroup
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				req := []byte(fmt.Sprintf("g%d-i%d", g, i))
+				resp, err := mc.Call(req)
+				if err != nil || !bytes.Equal(resp, req) {
+					t.Errorf("call %s: %q %v", req, resp, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestDeadlineExceeded(t *testing.T) {
+	type seen struct {
+		err       error
+		remaining time.Duration
+		hadDL     bool
+		waited    time.Duration
+	}
+	server := make(chan seen, 1)
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"Sleep": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			start := time.Now()
+			remaining := ctx.TimeRemaining()
+			_, hadDL := ctx.Deadline()
+			<-ctx.Done()
+			server <- seen{ctx.Err(), remaining, hadDL, time.Since(start)}
+			return req, nil
+		}, nil, nil),
+	})
+	mc := ch.UnaryUnary(method("Sleep"))
+	start := time.Now()
+	_, err := mc.Call([]byte("x"), grpc.Timeout(200*time.Millisecond))
+	assertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
+	assert.GreaterOrEqual(t, time.Since(start), 190*time.Millisecond)
+	s := <-server
+	// The client's deadline fires a hair before the server's (the server's is
+	// later by the one-way latency and the rounding up of grpc-timeout), so
+	// the server usually learns of the end as the client's cancellation:
+	// Canceled, as in grpc-go; DeadlineExceeded when its own timer won.
+	assert.True(t, errors.Is(s.err, context.DeadlineExceeded) || errors.Is(s.err, context.Canceled), "server ctx.Err() = %v", s.err)
+	assert.GreaterOrEqual(t, s.waited, 150*time.Millisecond, "the server's context ended before the deadline")
+	assert.True(t, s.hadDL)
+	// C-core rounds the grpc-timeout header up, so the server may see a little more.
+	assert.True(t, s.remaining > 0 && s.remaining <= 210*time.Millisecond, "remaining %v", s.remaining)
+
+	// A context deadline works the same way.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = mc.Call([]byte("x"), grpc.WithContext(ctx))
+	assertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
+	<-server
+
+	// So does a future.
+	f := mc.Future([]byte("x"), grpc.Timeout(50*time.Millisecond))
+	assertStatus(t, f.Exception(-1), grpc.DeadlineExceeded, "Deadline Exceeded")
+	assert.Equal(t, grpc.DeadlineExceeded, f.Code())
+	<-server
+}
+
+func TestContextCancel(t *testing.T) {
+	started := make(chan struct{})
+	serverErr := make(chan error, 1)
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"Block": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			close(started)
+			<-ctx.Done()
+			serverErr <- ctx.Err()
+			return req, nil
+		}, nil, nil),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	_, err := ch.UnaryUnary(method("Block")).Call([]byte("x"), grpc.WithContext(ctx))
+	assertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
+	assert.ErrorIs(t, <-serverErr, context.Canceled)
 }

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -198,4 +201,114 @@ func TestServerPorts(t *testing.T) {
 		require.NoError(t, err, target)
 		assert.Equal(t, target, string(resp))
 	}
+}
+
+// Every poll mode gives the same results: echo, statuses, deadline, and
+// CANCELLED "Channel closed!" for a call in flight when the channel closes.
+func TestPollModes(t *testing.T) {
+	leakcheck.Check(t)
+	entered := make(chan struct{}, 1)
+	_, target := startServer(t, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+		"Fail": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			return nil, ctx.Abort(grpc.NotFound, "gone")
+		}, nil, nil),
+		"Block": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			entered <- struct{}{}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}, nil, nil),
+	})
+	for _, mode := range []string{"leader_follower", "dedicated_poller", "per_call_pluck"} {
+		t.Run(mode, func(t *testing.T) {
+			ch, err := grpc.InsecureChannel(target, grpc.Options{{grpc.PollModeOption, mode}})
+			require.NoError(t, err)
+			defer ch.Close()
+			var wg sync.WaitGroup
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
+					for i := 0; i < 50; i++ {
+						req := []byte(fmt.Sprintf("%s-%d-%d", mode, g, i))
+						if resp, err := mc.Call(req); err != nil || !bytes.Equal(resp, req) {
+							t.Errorf("%q %v", resp, err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			_, err = ch.UnaryUnary(method("Fail")).Call([]byte("x"))
+			assertStatus(t, err, grpc.NotFound, "gone")
+			block := ch.UnaryUnary(method("Block"))
+			_, err = block.Call([]byte("x"), grpc.Timeout(50*time.Millisecond))
+			assertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
+			<-entered
+			errs := make(chan error, 1)
+			go func() { _, err := block.Call([]byte("x")); errs <- err }()
+			<-entered
+			require.NoError(t, ch.Close())
+			assertStatus(t, <-errs, grpc.Cancelled, "Channel closed!")
+		})
+	}
+	_, err := grpc.InsecureChannel(target, grpc.Options{{grpc.PollModeOption, "spin"}})
+	require.ErrorContains(t, err, "unknown value spin")
+}
+
+// freePort returns a loopback port with nothing listening on it.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
+}
+
+// serveOn starts an echo server on the given port.
+func serveOn(t *testing.T, port int) *grpc.Server {
+	t.Helper()
+	s, err := grpc.NewServer(grpc.Handlers(grpc.MethodHandlersGenericHandler(testService, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+	})))
+	require.NoError(t, err)
+	_, err = s.AddInsecurePort(fmt.Sprintf("127.0.0.1:%d", port))
+	require.NoError(t, err)
+	require.NoError(t, s.Start())
+	return s
+}
+
+func TestWaitForReadyWaitsForTheServer(t *testing.T) {
+	leakcheck.Check(t)
+	port := freePort(t)
+	ch := dial(t, fmt.Sprintf("127.0.0.1:%d", port))
+	mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
+	_, err := mc.Call([]byte("x"), grpc.WaitForReady(false))
+	assert.Equal(t, grpc.Unavailable, rpcError(t, err).Code())
+	f := mc.Future([]byte("patient"), grpc.WaitForReady(true), grpc.Timeout(20*time.Second))
+	time.Sleep(200 * time.Millisecond)
+	assert.True(t, f.Running(), "a wait-for-ready RPC waits for the server")
+	s := serveOn(t, port)
+	defer func() { <-s.Stop(0) }()
+	resp, err := f.Result(-1)
+	require.NoError(t, err)
+	assert.Equal(t, "patient", string(resp))
+}
+
+func TestReconnect(t *testing.T) {
+	leakcheck.Check(t)
+	port := freePort(t)
+	s := serveOn(t, port)
+	ch := dial(t, fmt.Sprintf("127.0.0.1:%d", port))
+	mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
+	_, err := mc.Call([]byte("before"))
+	require.NoError(t, err)
+	<-s.Stop(0)
+	s = serveOn(t, port)
+	defer func() { <-s.Stop(0) }()
+	resp, err := mc.Call([]byte("after"), grpc.WaitForReady(true), grpc.Timeout(20*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, "after", string(resp))
 }

@@ -2,6 +2,7 @@ package grpc_test
 
 import (
 	"fmt"
+	"iter"
 	"net"
 	"strings"
 	"testing"
@@ -207,4 +208,80 @@ func TestWaitForReady(t *testing.T) {
 	_, err = mc.Call([]byte("x"), grpc.WaitForReady(true), grpc.Timeout(300*time.Millisecond))
 	assert.Equal(t, grpc.DeadlineExceeded, rpcError(t, err).Code())
 	assert.GreaterOrEqual(t, time.Since(start), 290*time.Millisecond)
+}
+
+func TestMaximumConcurrentRPCs(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 10)
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"Block": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			entered <- struct{}{}
+			<-release
+			return req, nil
+		}, nil, nil),
+	}, grpc.MaximumConcurrentRPCs(2), grpc.MaxWorkers(4))
+	mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Block"))
+	f1, f2 := mc.Future([]byte("1")), mc.Future([]byte("2"))
+	<-entered
+	<-entered
+	_, err := mc.Call([]byte("3"))
+	assertStatus(t, err, grpc.ResourceExhausted, "Concurrent RPC limit exceeded!")
+	_, err = ch.UnaryUnary("/test.Test/Unknown").Call([]byte("x"))
+	assertStatus(t, err, grpc.Unimplemented, "Method not found!")
+	close(release)
+	for _, f := range []*grpc.Future[[]byte]{f1, f2} {
+		_, err := f.Result(-1)
+		require.NoError(t, err)
+	}
+	resp, err := mc.Call([]byte("4"))
+	require.NoError(t, err)
+	assert.Equal(t, "4", string(resp))
+}
+
+func TestMaximumConcurrentRPCsStreaming(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 10)
+	block := func() {
+		entered <- struct{}{}
+		<-release
+	}
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"UU": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			block()
+			return req, nil
+		}, nil, nil),
+		"US": grpc.UnaryStreamRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) iter.Seq2[[]byte, error] {
+			return func(yield func([]byte, error) bool) { yield(req, nil) }
+		}, nil, nil),
+		"SU": grpc.StreamUnaryRPCMethodHandler(func(reqs iter.Seq2[[]byte, error], ctx *grpc.ServicerContext) ([]byte, error) {
+			return []byte("su"), nil
+		}, nil, nil),
+		"SS": grpc.StreamStreamRPCMethodHandler(func(reqs iter.Seq2[[]byte, error], ctx *grpc.ServicerContext) iter.Seq2[[]byte, error] {
+			return func(yield func([]byte, error) bool) { yield([]byte("ss"), nil) }
+		}, nil, nil),
+	}, grpc.MaximumConcurrentRPCs(1))
+	f := grpc.NewUnaryUnary[[]byte, []byte](ch, method("UU")).Future([]byte("holder"))
+	<-entered
+	const details = "Concurrent RPC limit exceeded!"
+	us, err := grpc.NewUnaryStream[[]byte, []byte](ch, method("US")).Call([]byte("x"))
+	require.NoError(t, err)
+	_, err = us.Next()
+	assertStatus(t, err, grpc.ResourceExhausted, details)
+	_, err = grpc.NewStreamUnary[[]byte, []byte](ch, method("SU")).Call(bytesSeq("x"))
+	assertStatus(t, err, grpc.ResourceExhausted, details)
+	err = grpc.NewStreamUnary[[]byte, []byte](ch, method("SU")).Future(bytesSeq("x")).Exception(-1)
+	assertStatus(t, err, grpc.ResourceExhausted, details)
+	ss, err := grpc.NewStreamStream[[]byte, []byte](ch, method("SS")).Call(bytesSeq("x"))
+	require.NoError(t, err)
+	_, err = ss.Next()
+	assertStatus(t, err, grpc.ResourceExhausted, details)
+	close(release)
+	resp, err := f.Result(-1)
+	require.NoError(t, err)
+	assert.Equal(t, "holder", string(resp))
+	ss, err = grpc.NewStreamStream[[]byte, []byte](ch, method("SS")).Call(bytesSeq("x"))
+	require.NoError(t, err)
+	resp, err = ss.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "ss", string(resp))
 }

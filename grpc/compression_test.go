@@ -1,0 +1,79 @@
+package grpc_test
+
+import (
+	"bytes"
+	"iter"
+	"testing"
+
+	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/leakcheck"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCompressionRoundTrip(t *testing.T) {
+	leakcheck.Check(t)
+	algs := []grpc.Compression{grpc.NoCompression, grpc.Deflate, grpc.Gzip}
+	payload := bytes.Repeat([]byte("compressible "), 1000)
+	for _, server := range algs {
+		_, target := startServer(t, map[string]*grpc.RPCMethodHandler{
+			"Echo": grpc.UnaryUnaryRPCMethodHandler(echo, nil, nil),
+			"Set": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+				ctx.SetCompression(grpc.Deflate)
+				return req, nil
+			}, nil, nil),
+		}, grpc.WithCompression(server))
+		for _, channel := range algs {
+			ch := dial(t, target, grpc.WithCompression(channel))
+			for _, call := range algs {
+				for _, m := range []string{"Echo", "Set"} {
+					resp, err := grpc.NewUnaryUnary[[]byte, []byte](ch, method(m)).Call(payload, grpc.WithCompression(call))
+					require.NoError(t, err, "server %v channel %v call %v", server, channel, call)
+					require.Equal(t, payload, resp)
+				}
+			}
+		}
+	}
+}
+
+func TestCompressionStreaming(t *testing.T) {
+	payload := bytes.Repeat([]byte("compressible "), 500)
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"Echo": grpc.StreamStreamRPCMethodHandler(func(reqs iter.Seq2[[]byte, error], ctx *grpc.ServicerContext) iter.Seq2[[]byte, error] {
+			ctx.SetCompression(grpc.Gzip)
+			return func(yield func([]byte, error) bool) {
+				i := 0
+				for req, err := range reqs {
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					if i%2 == 1 {
+						ctx.DisableNextMessageCompression()
+					}
+					i++
+					if !yield(req, nil) {
+						return
+					}
+				}
+			}
+		}, nil, nil),
+	}, grpc.WithCompression(grpc.Deflate))
+	for _, c := range []grpc.Compression{grpc.NoCompression, grpc.Deflate, grpc.Gzip} {
+		it, err := grpc.NewStreamStream[[]byte, []byte](ch, method("Echo")).Call(func(yield func([]byte) bool) {
+			for range 6 {
+				if !yield(payload) {
+					return
+				}
+			}
+		}, grpc.WithCompression(c))
+		require.NoError(t, err)
+		n := 0
+		for resp, err := range it.All() {
+			require.NoError(t, err)
+			require.Equal(t, payload, resp)
+			n++
+		}
+		assert.Equal(t, 6, n)
+	}
+}
