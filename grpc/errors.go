@@ -71,6 +71,7 @@ const (
 	detailsRequiresOneRequestFmt   = "%q requires exactly one request message."
 	detailsConcurrencyExceeded     = "Concurrent RPC limit exceeded!"
 	detailsRPCAborted              = "RPC Aborted"
+	unknownCodeDetailsFmt          = "Server sent unknown code %d and details \"%s\""
 	bindFailureFmt                 = "Failed to bind to address %s; set GRPC_VERBOSITY=debug environment variable to see detailed error message."
 	invalidMetadataPrefix          = "metadata was invalid: "
 	cannotInvokeOnClosedChannel    = "Cannot invoke RPC: Channel closed!"

@@ -2,11 +2,14 @@ package grpc_test
 
 import (
 	"errors"
+	"fmt"
 	"iter"
 	"strings"
 	"testing"
 
+	"github.com/grpcio-go/grpcio/core"
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/leakcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -265,4 +268,27 @@ func TestStreamingFailures(t *testing.T) {
 	require.NoError(t, err)
 	_, err = it3.Next()
 	assertStatus(t, err, grpc.Internal, "Exception deserializing response!")
+}
+
+// A server that sends a status code outside the canonical table (here a
+// core-level server, since grpcio-go's servers never send one).
+func TestUnknownCodeFromServer(t *testing.T) {
+	leakcheck.Check(t)
+	s, err := core.NewServer(core.ServerConfig{MaxWorkers: 2, Lookup: func(call *core.ServerCall) (func(*core.ServerCall), int, string) {
+		return nil, 42, "odd"
+	}})
+	require.NoError(t, err)
+	port, err := s.AddInsecurePort("127.0.0.1:0")
+	require.NoError(t, err)
+	require.NoError(t, s.Start())
+	defer func() { <-s.Stop(0) }()
+	ch := dial(t, fmt.Sprintf("127.0.0.1:%d", port))
+	_, err = ch.UnaryUnary(method("Any")).Call([]byte("x"))
+	assertStatus(t, err, grpc.Unknown, `Server sent unknown code 42 and details "odd"`)
+	it, err := ch.UnaryStream(method("Any")).Call([]byte("x"))
+	require.NoError(t, err)
+	_, err = it.Next()
+	assertStatus(t, err, grpc.Unknown, `Server sent unknown code 42 and details "odd"`)
+	assert.Equal(t, grpc.Unknown, it.Code())
+	assert.Equal(t, `Server sent unknown code 42 and details "odd"`, it.Details())
 }

@@ -47,7 +47,7 @@ func (it *ResponseIterator[Resp]) Next() (Resp, error) {
 		it.cc.Cancel(int(Internal), detailsDeserializeResponse)
 	}
 	st := it.cc.Status()
-	if statusCodeFromWire(st.Code) == OK {
+	if code, _ := statusFromWire(st.Code, st.Details); code == OK {
 		it.err = io.EOF
 	} else {
 		it.err = rpcErrorFromStatus(st, it.cc.InitialMetadata())
@@ -100,10 +100,18 @@ func (it *ResponseIterator[Resp]) InitialMetadata() Metadata { return it.cc.Init
 func (it *ResponseIterator[Resp]) TrailingMetadata() Metadata { return it.cc.Status().TrailingMetadata }
 
 // Code waits for the end of the RPC and returns its status code.
-func (it *ResponseIterator[Resp]) Code() StatusCode { return statusCodeFromWire(it.cc.Status().Code) }
+func (it *ResponseIterator[Resp]) Code() StatusCode {
+	st := it.cc.Status()
+	code, _ := statusFromWire(st.Code, st.Details)
+	return code
+}
 
 // Details waits for the end of the RPC and returns its status details.
-func (it *ResponseIterator[Resp]) Details() string { return it.cc.Status().Details }
+func (it *ResponseIterator[Resp]) Details() string {
+	st := it.cc.Status()
+	_, details := statusFromWire(st.Code, st.Details)
+	return details
+}
 
 // DebugErrorString waits for the end of the RPC and returns C-core's
 // description of a failure.
@@ -111,9 +119,10 @@ func (it *ResponseIterator[Resp]) DebugErrorString() string { return it.cc.Statu
 
 // rpcErrorFromStatus is the *RpcError of a non-OK status.
 func rpcErrorFromStatus(st core.Status, initial Metadata) *RpcError {
+	code, details := statusFromWire(st.Code, st.Details)
 	return &RpcError{
-		code:             statusCodeFromWire(st.Code),
-		details:          st.Details,
+		code:             code,
+		details:          details,
 		initialMetadata:  initial,
 		trailingMetadata: st.TrailingMetadata,
 		debugErrorString: st.DebugErrorString,

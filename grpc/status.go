@@ -1,6 +1,9 @@
 package grpc
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // StatusCode mirrors grpc.StatusCode: the canonical gRPC status codes with
 // grpcio's names.
@@ -82,12 +85,12 @@ func (c StatusCode) wireCode() int {
 	return int(c)
 }
 
-// statusCodeFromWire maps a received code; codes outside the table become
-// UNKNOWN, as grpcio's _common.CYGRPC_STATUS_CODE_TO_STATUS_CODE does.
-func statusCodeFromWire(code int) StatusCode {
+// statusFromWire maps a received status: a code outside the table becomes
+// UNKNOWN with grpcio's 'Server sent unknown code N and details "..."'.
+func statusFromWire(code int, details string) (StatusCode, string) {
 	c := StatusCode(code)
 	if !c.Valid() {
-		return Unknown
+		return Unknown, fmt.Sprintf(unknownCodeDetailsFmt, code, details)
 	}
-	return c
+	return c, details
 }

@@ -116,15 +116,8 @@ func (mc *UnaryUnaryMultiCallable[Req, Resp]) WithCall(req Req, opts ...CallOpti
 // results: the response and the ended Call, or an *RpcError.
 func unaryOutcome[Resp any](deser Deserializer[Resp], res core.UnaryResult) (Resp, Call, error) {
 	var zero Resp
-	code := statusCodeFromWire(res.Status.Code)
-	if code != OK {
-		return zero, nil, &RpcError{
-			code:             code,
-			details:          res.Status.Details,
-			initialMetadata:  res.InitialMetadata,
-			trailingMetadata: res.Status.TrailingMetadata,
-			debugErrorString: res.Status.DebugErrorString,
-		}
+	if code, _ := statusFromWire(res.Status.Code, res.Status.Details); code != OK {
+		return zero, nil, rpcErrorFromStatus(res.Status, res.InitialMetadata)
 	}
 	call := &completedCall{initial: res.InitialMetadata, trailing: res.Status.TrailingMetadata, code: OK, details: res.Status.Details}
 	if !res.HasResponse {
