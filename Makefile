@@ -8,16 +8,20 @@ SHELL := /bin/bash
 .ONESHELL:
 
 HELLOWORLD := examples/helloworld
-PROTO_DIR := $(HELLOWORLD)/helloworld
-PB_GO := $(PROTO_DIR)/helloworld.pb.go
+# The .proto files whose generated Go code is checked in, each next to it.
+PROTOS := $(HELLOWORLD)/helloworld/helloworld.proto \
+	examples/route_guide/routeguide/route_guide.proto
 
-# protoc with the protoc-gen-go that scripts/deps.sh installs in GOPATH/bin;
-# its output goes to the directory given as $(1).
+# protoc with the protoc-gen-go that scripts/deps.sh installs in GOPATH/bin,
+# as a shell function: `protoc_go PROTO OUT_DIR` compiles PROTO (its own
+# directory is the proto path) into OUT_DIR/<name>.pb.go.
 define protoc_go
 gopath="$$(go env GOPATH)"
-protoc --plugin=protoc-gen-go="$${gopath%%:*}/bin/protoc-gen-go" \
-	--proto_path=$(PROTO_DIR) --go_out=$(1) --go_opt=paths=source_relative \
-	$(PROTO_DIR)/helloworld.proto
+protoc_go() {
+	protoc --plugin=protoc-gen-go="$${gopath%%:*}/bin/protoc-gen-go" \
+		--proto_path="$$(dirname "$$1")" --go_out="$$2" --go_opt=paths=source_relative \
+		"$$1"
+}
 endef
 
 .PHONY: all deps demo test fmt-check vet go-test generate check-generated clean
@@ -82,19 +86,31 @@ go-test:
 
 ## generate: regenerate the checked-in protobuf code
 generate: deps
-	@$(call protoc_go,$(PROTO_DIR))
-	echo "generate: wrote $(PB_GO)"
+	@$(protoc_go)
+	for proto in $(PROTOS); do
+		protoc_go "$$proto" "$$(dirname "$$proto")"
+		echo "generate: wrote $${proto%.proto}.pb.go"
+	done
 
 ## check-generated: fail if the checked-in protobuf code is not what generate writes
 check-generated: deps
 	@tmp="$$(mktemp -d)"
 	trap 'rm -rf "$$tmp"' EXIT
-	$(call protoc_go,$$tmp)
-	if ! diff -u $(PB_GO) "$$tmp/helloworld.pb.go"; then
-		echo "check-generated: $(PB_GO) is stale or edited: run make generate" >&2
-		exit 1
-	fi
-	echo "check-generated: $(PB_GO) is up to date"
+	$(protoc_go)
+	stale=0
+	for proto in $(PROTOS); do
+		pb_go="$${proto%.proto}.pb.go"
+		out="$$tmp/$$(dirname "$$proto")"
+		mkdir -p "$$out"
+		protoc_go "$$proto" "$$out"
+		if diff -u "$$pb_go" "$$out/$$(basename "$$pb_go")"; then
+			echo "check-generated: $$pb_go is up to date"
+		else
+			echo "check-generated: $$pb_go is stale or edited: run make generate" >&2
+			stale=1
+		fi
+	done
+	exit $$stale
 
 clean:
 	rm -rf bin/
