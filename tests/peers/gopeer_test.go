@@ -1,12 +1,9 @@
 package peers_test
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os/exec"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,45 +24,10 @@ var peerTrailers = grpc.Metadata{
 	{Key: "trailing-key-bin", Value: "\x00\xff"},
 }
 
-// startGoPeer runs the gopeer binary, reads the "PORT <n>" line it prints
-// and kills it at the end of the test. It returns the peer's target.
+// startGoPeer runs the gopeer binary as a server and returns its target.
 func startGoPeer(t *testing.T, bin string) string {
 	t.Helper()
-	cmd := exec.Command(bin)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	// The peer exits when its stdin closes: it cannot outlive this process.
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		stdin.Close()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() && stderr.Len() > 0 {
-			t.Logf("gopeer stderr:\n%s", stderr.Bytes())
-		}
-	})
-	line := make(chan string, 1)
-	go func() {
-		l, _ := bufio.NewReader(stdout).ReadString('\n')
-		line <- l
-	}()
-	var l string
-	select {
-	case l = <-line:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		<-line
-		t.Fatal("gopeer did not print its port within 30s")
-	}
-	port, ok := strings.CutPrefix(strings.TrimSpace(l), "PORT ")
-	if _, err := strconv.Atoi(port); !ok || err != nil {
-		t.Fatalf("gopeer printed %q, want \"PORT <n>\"", l)
-	}
-	return "127.0.0.1:" + port
+	return startPeerProcess(t, "gopeer", exec.Command(bin))
 }
 
 // TestGoPeerServer calls a grpc-go server (testdata/gopeer) with

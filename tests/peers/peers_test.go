@@ -1,11 +1,19 @@
 // Package peers_test proves grpcio-go against independent implementations
-// of gRPC: a Python grpcio client calls a grpcio-go server
-// (python_client_test.go), and grpcio-go's client calls a grpc-go server
-// (gopeer_test.go). Both peers are optional: requirePeer skips a test, with
-// what to install, when its peer is missing.
+// of gRPC, on every RPC shape:
+//
+//   - a Python grpcio client calls a grpcio-go server: unary
+//     (python_client_test.go) and streaming (python_stream_client_test.go);
+//   - grpcio-go's client calls a Python grpcio server
+//     (python_server_test.go) and a grpc-go server (gopeer_test.go);
+//   - compression as grpc-go sees it on the wire, of grpcio-go's requests
+//     and of its server's responses (compression_test.go).
+//
+// The peers are optional: requirePeer skips a test, with what to install,
+// when its peer is missing.
 package peers_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -13,7 +21,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,4 +168,80 @@ func receive[T any](t *testing.T, c <-chan T, what string) T {
 		var zero T
 		return zero
 	}
+}
+
+// startPeerProcess runs cmd, a peer server named name, reads the
+// "PORT <n>" line it prints and stops it at the end of the test by closing
+// its standard input (the peers exit when it reaches end of file: they
+// cannot outlive this process), then killing it. It returns the peer's
+// target. The peer's standard error is logged if the test failed.
+func startPeerProcess(t *testing.T, name string, cmd *exec.Cmd) string {
+	t.Helper()
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		exited := make(chan struct{})
+		go func() {
+			_ = cmd.Wait()
+			close(exited)
+		}()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("%s stderr:\n%s", name, stderr.Bytes())
+		}
+	})
+	line := make(chan string, 1)
+	go func() {
+		l, _ := bufio.NewReader(stdout).ReadString('\n')
+		line <- l
+	}()
+	var l string
+	select {
+	case l = <-line:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-line
+		t.Fatalf("%s did not print its port within 30s", name)
+	}
+	port, ok := strings.CutPrefix(strings.TrimSpace(l), "PORT ")
+	if _, err := strconv.Atoi(port); !ok || err != nil {
+		t.Fatalf("%s printed %q, want \"PORT <n>\"", name, l)
+	}
+	return "127.0.0.1:" + port
+}
+
+// lockedBuffer is a bytes.Buffer safe to write from exec's copying
+// goroutine while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.b.Bytes())
 }
