@@ -424,3 +424,56 @@ void grpcgo_server_shutdown(grpc_server* s, grpc_completion_queue* cq,
                             uintptr_t tag) {
   grpc_server_shutdown_and_notify(s, cq, (void*)tag);
 }
+
+// ---- auth context ----
+
+// grpcgo_auth_flatten walks it and returns the bytes its properties take
+// flattened as (name, value) pairs, writing them to out unless it is NULL.
+// Properties without a value are skipped, as grpcio skips them.
+static size_t grpcgo_auth_flatten(grpc_auth_property_iterator it, char* out) {
+  size_t n = 0;
+  const grpc_auth_property* p;
+  while ((p = grpc_auth_property_iterator_next(&it)) != NULL) {
+    if (p->name == NULL || p->value == NULL) continue;
+    size_t kl = strlen(p->name);
+    size_t vl = p->value_length;
+    if (out != NULL) {
+      grpcgo_put_u32(out + n, (uint32_t)kl);
+      memcpy(out + n + 4, p->name, kl);
+      grpcgo_put_u32(out + n + 4 + kl, (uint32_t)vl);
+      memcpy(out + n + 8 + kl, p->value, vl);
+    }
+    n += 8 + kl + vl;
+  }
+  return n;
+}
+
+// grpcgo_call_auth_context reads the call's auth context
+// (grpc_call_auth_context): it fills info and, when the sections fit in cap
+// bytes, writes them to buf. It returns the bytes the sections need.
+size_t grpcgo_call_auth_context(grpc_call* call, grpcgo_auth_info* info,
+                                char* buf, size_t cap) {
+  memset(info, 0, sizeof *info);
+  grpc_auth_context* ctx = grpc_call_auth_context(call);
+  if (ctx == NULL) return 0;
+  info->has_context = 1;
+  info->properties_len =
+      grpcgo_auth_flatten(grpc_auth_context_property_iterator(ctx), NULL);
+  info->identities_len =
+      grpcgo_auth_flatten(grpc_auth_context_peer_identity(ctx), NULL);
+  const char* key = grpc_auth_context_peer_identity_property_name(ctx);
+  if (key != NULL) {
+    info->has_identity_key = 1;
+    info->identity_key_len = strlen(key);
+  }
+  size_t need =
+      info->properties_len + info->identities_len + info->identity_key_len;
+  if (need > 0 && need <= cap) {
+    char* p = buf;
+    p += grpcgo_auth_flatten(grpc_auth_context_property_iterator(ctx), p);
+    p += grpcgo_auth_flatten(grpc_auth_context_peer_identity(ctx), p);
+    if (key != NULL) memcpy(p, key, info->identity_key_len);
+  }
+  grpc_auth_context_release(ctx);
+  return need;
+}

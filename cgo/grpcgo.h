@@ -156,4 +156,21 @@ void grpcgo_server_shutdown(grpc_server* s, grpc_completion_queue* cq,
 void grpcgo_channel_watch(grpc_channel* ch, int last, int64_t timeout_ns,
                           grpc_completion_queue* cq, uintptr_t tag);
 
+// ---- auth context ----
+
+// What grpcgo_call_auth_context found, and the sizes of the sections it
+// writes, one after another, into the caller's buffer: the properties and the
+// peer identities, each flattened like metadata (name, value), then the peer
+// identity property name.
+typedef struct {
+  int has_context;       // grpc_call_auth_context gave a context
+  int has_identity_key;  // it names a peer identity property
+  size_t properties_len;
+  size_t identities_len;
+  size_t identity_key_len;
+} grpcgo_auth_info;
+
+size_t grpcgo_call_auth_context(grpc_call* call, grpcgo_auth_info* info,
+                                char* buf, size_t cap);
+
 #endif  // GRPCGO_H
