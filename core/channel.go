@@ -31,6 +31,8 @@ type Channel struct {
 	closed chan struct{}
 	// pluckFree pools the private queues of PerCallPluck calls.
 	pluckFree []*pluckOp
+	// conn watches connectivity for Subscribe (connectivity.go).
+	conn connectivityWatcher
 }
 
 // NewInsecureChannel creates a channel to target without transport
@@ -93,6 +95,7 @@ func (c *Channel) Close() {
 		return
 	}
 	c.open = false
+	c.stopConnectivity() // no watch is armed after this; the last one ends within connectivityWatchTimeout
 	for call := range c.calls {
 		call.cancelLocked(StatusCancelled, ErrChannelClosed.Error())
 	}
@@ -106,8 +109,8 @@ func (c *Channel) Close() {
 	for _, po := range pluck {
 		po.release()
 	}
+	c.ch.Destroy() // before the queue: a pending connectivity watch ends at once
 	c.cq.Shutdown()
-	c.ch.Destroy()
 	cgo.Shutdown()
 	close(c.closed)
 }

@@ -27,6 +27,9 @@ type Future[Resp any] struct {
 	details       string
 	callbacks     []func()
 	doneCallbacks []func(*Future[Resp])
+	// onCancel, when set, runs (under mu) when Cancel ends the future; the
+	// channel ready future unsubscribes with it.
+	onCancel func()
 }
 
 func newFuture[Resp any](deadline time.Time) *Future[Resp] {
@@ -65,6 +68,8 @@ func (f *Future[Resp]) settleLocked(resp Resp, call Call, err error) {
 		f.initial, f.trailing, f.code, f.details = call.InitialMetadata(), call.TrailingMetadata(), call.Code(), call.Details()
 	case errors.As(err, &rpcErr):
 		f.initial, f.trailing, f.code, f.details = rpcErr.initialMetadata, rpcErr.trailingMetadata, rpcErr.code, rpcErr.details
+	case err == nil:
+		f.code = OK // a future with no RPC behind it (ChannelReadyFuture)
 	default:
 		f.code = Unknown
 		if err != nil {
@@ -94,6 +99,9 @@ func (f *Future[Resp]) Cancel() bool {
 	}
 	if f.call != nil {
 		f.call.Cancel(int(Cancelled), detailsLocallyCancelled)
+	}
+	if f.onCancel != nil {
+		f.onCancel()
 	}
 	f.cancelled = true
 	var zero Resp
