@@ -305,7 +305,23 @@ func TestReconnect(t *testing.T) {
 	mc := grpc.NewUnaryUnary[[]byte, []byte](ch, method("Echo"))
 	_, err := mc.Call([]byte("before"))
 	require.NoError(t, err)
+	// Watch the channel, so that C-core processes the connection's end (a
+	// channel nobody polls notices only at its next call, or at the 5 s
+	// backup poll, which is why grpcio's own test sleeps 5.1 s).
+	lost := make(chan struct{})
+	var once sync.Once
+	sub := ch.Subscribe(func(c grpc.ChannelConnectivity) {
+		if c != grpc.Ready {
+			once.Do(func() { close(lost) })
+		}
+	}, false)
+	defer ch.Unsubscribe(sub)
 	<-s.Stop(0)
+	select {
+	case <-lost:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the channel did not notice that the server went away")
+	}
 	s = serveOn(t, port)
 	defer func() { <-s.Stop(0) }()
 	resp, err := mc.Call([]byte("after"), grpc.WaitForReady(true), grpc.Timeout(20*time.Second))

@@ -26,12 +26,7 @@ func (ch *Channel) startStream(m *core.Method, opts []CallOption, req []byte, un
 
 // UnaryStreamMultiCallable mirrors grpc.UnaryStreamMultiCallable: one
 // request, a stream of responses. Safe for concurrent use.
-type UnaryStreamMultiCallable[Req, Resp any] struct {
-	ch    *Channel
-	m     *core.Method
-	ser   Serializer[Req]
-	deser Deserializer[Resp]
-}
+type UnaryStreamMultiCallable[Req, Resp any] struct{ multiCallable[Req, Resp] }
 
 // UnaryStream mirrors Channel.unary_stream: a multi-callable on raw values
 // (see UnaryUnary for the serializer rules).
@@ -41,8 +36,7 @@ func (ch *Channel) UnaryStream(method string, opts ...MethodOption) *UnaryStream
 
 // NewUnaryStream is the typed form of Channel.UnaryStream.
 func NewUnaryStream[Req, Resp any](ch *Channel, method string, opts ...MethodOption) *UnaryStreamMultiCallable[Req, Resp] {
-	ser, deser := resolveCodec[Req, Resp](opts)
-	return &UnaryStreamMultiCallable[Req, Resp]{ch: ch, m: ch.method(method), ser: ser, deser: deser}
+	return &UnaryStreamMultiCallable[Req, Resp]{newMultiCallable[Req, Resp](ch, method, opts)}
 }
 
 // Call mirrors __call__: it starts the RPC and returns its response stream,
@@ -61,12 +55,7 @@ func (mc *UnaryStreamMultiCallable[Req, Resp]) Call(req Req, opts ...CallOption)
 
 // StreamUnaryMultiCallable mirrors grpc.StreamUnaryMultiCallable: a stream
 // of requests, one response. Safe for concurrent use.
-type StreamUnaryMultiCallable[Req, Resp any] struct {
-	ch    *Channel
-	m     *core.Method
-	ser   Serializer[Req]
-	deser Deserializer[Resp]
-}
+type StreamUnaryMultiCallable[Req, Resp any] struct{ multiCallable[Req, Resp] }
 
 // StreamUnary mirrors Channel.stream_unary: a multi-callable on raw values
 // (see UnaryUnary for the serializer rules).
@@ -76,8 +65,7 @@ func (ch *Channel) StreamUnary(method string, opts ...MethodOption) *StreamUnary
 
 // NewStreamUnary is the typed form of Channel.StreamUnary.
 func NewStreamUnary[Req, Resp any](ch *Channel, method string, opts ...MethodOption) *StreamUnaryMultiCallable[Req, Resp] {
-	ser, deser := resolveCodec[Req, Resp](opts)
-	return &StreamUnaryMultiCallable[Req, Resp]{ch: ch, m: ch.method(method), ser: ser, deser: deser}
+	return &StreamUnaryMultiCallable[Req, Resp]{newMultiCallable[Req, Resp](ch, method, opts)}
 }
 
 // Call mirrors __call__: the requests are consumed on their own goroutine
@@ -133,12 +121,7 @@ func streamUnaryOutcome[Resp any](cc *core.ClientCall, deser Deserializer[Resp])
 
 // StreamStreamMultiCallable mirrors grpc.StreamStreamMultiCallable: streams
 // both ways. Safe for concurrent use.
-type StreamStreamMultiCallable[Req, Resp any] struct {
-	ch    *Channel
-	m     *core.Method
-	ser   Serializer[Req]
-	deser Deserializer[Resp]
-}
+type StreamStreamMultiCallable[Req, Resp any] struct{ multiCallable[Req, Resp] }
 
 // StreamStream mirrors Channel.stream_stream: a multi-callable on raw values
 // (see UnaryUnary for the serializer rules).
@@ -148,8 +131,7 @@ func (ch *Channel) StreamStream(method string, opts ...MethodOption) *StreamStre
 
 // NewStreamStream is the typed form of Channel.StreamStream.
 func NewStreamStream[Req, Resp any](ch *Channel, method string, opts ...MethodOption) *StreamStreamMultiCallable[Req, Resp] {
-	ser, deser := resolveCodec[Req, Resp](opts)
-	return &StreamStreamMultiCallable[Req, Resp]{ch: ch, m: ch.method(method), ser: ser, deser: deser}
+	return &StreamStreamMultiCallable[Req, Resp]{newMultiCallable[Req, Resp](ch, method, opts)}
 }
 
 // Call mirrors __call__: the requests are consumed on their own goroutine;

@@ -59,11 +59,20 @@ func resolveCodec[Req, Resp any](opts []MethodOption) (Serializer[Req], Deserial
 
 // UnaryUnaryMultiCallable mirrors grpc.UnaryUnaryMultiCallable: it invokes
 // one unary-unary method. Safe for concurrent use.
-type UnaryUnaryMultiCallable[Req, Resp any] struct {
+type UnaryUnaryMultiCallable[Req, Resp any] struct{ multiCallable[Req, Resp] }
+
+// multiCallable is what every multi-callable holds: its channel, its method
+// registered with C-core, and its codec.
+type multiCallable[Req, Resp any] struct {
 	ch    *Channel
 	m     *core.Method
 	ser   Serializer[Req]
 	deser Deserializer[Resp]
+}
+
+func newMultiCallable[Req, Resp any](ch *Channel, method string, opts []MethodOption) multiCallable[Req, Resp] {
+	ser, deser := resolveCodec[Req, Resp](opts)
+	return multiCallable[Req, Resp]{ch: ch, m: ch.method(method), ser: ser, deser: deser}
 }
 
 // UnaryUnary mirrors Channel.unary_unary: a multi-callable for method
@@ -78,8 +87,7 @@ func (ch *Channel) UnaryUnary(method string, opts ...MethodOption) *UnaryUnaryMu
 // use: requests of type Req, responses of type Resp. Protobuf message types
 // and []byte need no serializer options.
 func NewUnaryUnary[Req, Resp any](ch *Channel, method string, opts ...MethodOption) *UnaryUnaryMultiCallable[Req, Resp] {
-	ser, deser := resolveCodec[Req, Resp](opts)
-	return &UnaryUnaryMultiCallable[Req, Resp]{ch: ch, m: ch.method(method), ser: ser, deser: deser}
+	return &UnaryUnaryMultiCallable[Req, Resp]{newMultiCallable[Req, Resp](ch, method, opts)}
 }
 
 // Call mirrors __call__: it invokes the RPC and blocks until it ends. A
