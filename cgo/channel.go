@@ -38,6 +38,24 @@ func NewInsecureChannel(target string, args []ChannelArg) (*Channel, error) {
 	return &Channel{ch: ch}, nil
 }
 
+// NewSecureChannel creates a channel with the given credentials
+// (grpc_channel_create); the channel takes its own reference.
+func NewSecureChannel(target string, creds *ChannelCredentials, args []ChannelArg) (*Channel, error) {
+	ca, err := channelArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	defer C.grpcgo_args_free(ca)
+	t := C.CString(target)
+	defer C.free(unsafe.Pointer(t))
+	ch := C.grpc_channel_create(t, creds.c, ca)
+	if ch == nil {
+		return nil, ErrCreate
+	}
+	live.channels.Add(1)
+	return &Channel{ch: ch}, nil
+}
+
 // Target returns the channel's target (grpc_channel_get_target).
 func (c *Channel) Target() string {
 	p := C.grpc_channel_get_target(c.ch)

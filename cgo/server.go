@@ -67,6 +67,15 @@ func (s *Server) AddInsecurePort(addr string) int {
 	return int(C.grpcgo_server_add_insecure_port(s.s, a))
 }
 
+// AddSecurePort binds addr with the given credentials
+// (grpc_server_add_http2_port) and returns the bound port, or 0 when binding
+// failed. The server takes its own reference.
+func (s *Server) AddSecurePort(addr string, creds *ServerCredentials) int {
+	a := C.CString(addr)
+	defer C.free(unsafe.Pointer(a))
+	return int(C.grpc_server_add_http2_port(s.s, a, creds.c))
+}
+
 // Start starts the server (grpc_server_start).
 func (s *Server) Start() { C.grpc_server_start(s.s) }
 

@@ -38,8 +38,26 @@ type Channel struct {
 // NewInsecureChannel creates a channel to target without transport
 // security. It takes a C-core init reference, returned by Close.
 func NewInsecureChannel(target string, args []ChannelArg, mode PollMode) (*Channel, error) {
+	return newChannel(target, nil, args, mode)
+}
+
+// NewSecureChannel creates a channel to target with the given credentials.
+// It takes a C-core init reference, returned by Close.
+func NewSecureChannel(target string, creds *ChannelCredentials, args []ChannelArg, mode PollMode) (*Channel, error) {
+	return newChannel(target, creds, args, mode)
+}
+
+func newChannel(target string, creds *ChannelCredentials, args []ChannelArg, mode PollMode) (*Channel, error) {
 	cgo.Init()
-	ch, err := cgo.NewInsecureChannel(target, args)
+	var ch *cgo.Channel
+	var err error
+	if creds == nil {
+		ch, err = cgo.NewInsecureChannel(target, args)
+	} else {
+		cc := creds.build()
+		ch, err = cgo.NewSecureChannel(target, cc, args)
+		cc.Release()
+	}
 	if err != nil {
 		cgo.Shutdown()
 		return nil, err

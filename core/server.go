@@ -122,13 +122,34 @@ func (s *Server) RegisterMethod(name string, withPayload bool) {
 func (s *Server) AddInsecurePort(addr string) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stage != stageCreated {
-		if s.stage == stageStarted {
-			return 0, errors.New("cannot add a port to a started server")
-		}
-		return 0, ErrServerStopped
+	if err := s.canAddPortLocked(); err != nil {
+		return 0, err
 	}
 	return s.srv.AddInsecurePort(addr), nil
+}
+
+// canAddPortLocked: ports are added before Start.
+func (s *Server) canAddPortLocked() error {
+	switch s.stage {
+	case stageCreated:
+		return nil
+	case stageStarted:
+		return errors.New("cannot add a port to a started server")
+	}
+	return ErrServerStopped
+}
+
+// AddSecurePort binds addr with TLS and returns the port (0 when binding
+// failed).
+func (s *Server) AddSecurePort(addr string, creds *ServerCredentials) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.canAddPortLocked(); err != nil {
+		return 0, err
+	}
+	c := creds.build()
+	defer c.Release()
+	return s.srv.AddSecurePort(addr, c), nil
 }
 
 // Start starts serving: it requests calls from C-core and starts the first

@@ -23,8 +23,23 @@ type Channel struct {
 // WithCompression sets the channel's default compression. The connection is
 // made lazily, as in grpcio.
 func InsecureChannel(target string, opts ...ChannelOption) (*Channel, error) {
+	return newChannel("InsecureChannel", target, nil, opts)
+}
+
+// SecureChannel mirrors grpc.secure_channel: a channel to target secured by
+// credentials (TLS, see SSLChannelCredentials). Set the option
+// "grpc.ssl_target_name_override" to check the server's certificate against
+// another name than the target's host, as grpcio's tests do.
+func SecureChannel(target string, credentials *ChannelCredentials, opts ...ChannelOption) (*Channel, error) {
+	if credentials == nil {
+		return nil, &UsageError{"SecureChannel needs channel credentials; use InsecureChannel for none"}
+	}
+	return newChannel("SecureChannel", target, credentials.c, opts)
+}
+
+func newChannel(fn, target string, creds *core.ChannelCredentials, opts []ChannelOption) (*Channel, error) {
 	if target == "" {
-		return nil, errors.New("grpc: InsecureChannel: empty target")
+		return nil, fmt.Errorf("grpc: %s: empty target", fn)
 	}
 	var o channelOptions
 	for _, opt := range opts {
@@ -37,16 +52,21 @@ func InsecureChannel(target string, opts ...ChannelOption) (*Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := core.NewInsecureChannel(target, toCoreArgs(args), o.pollMode)
+	var c *core.Channel
+	if creds == nil {
+		c, err = core.NewInsecureChannel(target, toCoreArgs(args), o.pollMode)
+	} else {
+		c, err = core.NewSecureChannel(target, creds, toCoreArgs(args), o.pollMode)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("grpc: InsecureChannel(%q): %w", target, err)
+		return nil, fmt.Errorf("grpc: %s(%q): %w", fn, target, err)
 	}
 	// C-core turns a target it cannot parse into a "lame" channel that fails
 	// every call; it is the only kind of channel that starts in
 	// TRANSIENT_FAILURE without trying to connect.
 	if st, err := c.CheckConnectivityState(false); err == nil && st == core.StateTransientFailure {
 		c.Close()
-		return nil, fmt.Errorf("grpc: InsecureChannel: invalid target %q (C-core cannot build a channel for it)", target)
+		return nil, fmt.Errorf("grpc: %s: invalid target %q (C-core cannot build a channel for it)", fn, target)
 	}
 	return &Channel{c: c, compression: o.compression}, nil
 }

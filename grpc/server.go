@@ -96,6 +96,22 @@ func (s *Server) AddInsecurePort(address string) (int, error) {
 	return port, nil
 }
 
+// AddSecurePort mirrors Server.add_secure_port: it binds address with the
+// given credentials (see SSLServerCredentials) and returns the port.
+func (s *Server) AddSecurePort(address string, credentials *ServerCredentials) (int, error) {
+	if credentials == nil {
+		return 0, &UsageError{"AddSecurePort needs server credentials; use AddInsecurePort for none"}
+	}
+	port, err := s.core.AddSecurePort(address, credentials.c)
+	if err != nil {
+		return 0, fmt.Errorf("grpc: AddSecurePort(%q): %w", address, err)
+	}
+	if port == 0 {
+		return 0, fmt.Errorf(bindFailureFmt, address)
+	}
+	return port, nil
+}
+
 // Start mirrors Server.start. A second Start fails with grpcio's
 // "Cannot start already-started server!".
 func (s *Server) Start() error {
