@@ -34,7 +34,10 @@ func setup(t *testing.T, handlers map[string]*grpc.RPCMethodHandler, opts ...grp
 
 func echo(req []byte, ctx *grpc.ServicerContext) ([]byte, error) { return req, nil }
 
-// rpcError extracts the *grpc.RpcError from err or fails the test.
+// rpcError extracts the *grpc.RpcError from err or fails the test. Unlike
+// grpctest.RpcError it does not look into a chain of wrapped errors: the
+// package's own errors must be the *grpc.RpcError itself, as grpcio's
+// exceptions are.
 func rpcError(t *testing.T, err error) *grpc.RpcError {
 	t.Helper()
 	rpcErr, ok := err.(*grpc.RpcError)
@@ -44,11 +47,9 @@ func rpcError(t *testing.T, err error) *grpc.RpcError {
 	return rpcErr
 }
 
+// assertStatus checks that err is a *grpc.RpcError itself (see rpcError)
+// with code and details, and returns it.
 func assertStatus(t *testing.T, err error, code grpc.StatusCode, details string) *grpc.RpcError {
 	t.Helper()
-	e := rpcError(t, err)
-	if e.Code() != code || e.Details() != details {
-		t.Fatalf("status = %v %q, want %v %q", e.Code().Name(), e.Details(), code.Name(), details)
-	}
-	return e
+	return grpctest.AssertStatus(t, rpcError(t, err), code, details)
 }

@@ -1,22 +1,18 @@
 package routeguide_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"iter"
 	"math"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,14 +20,9 @@ import (
 
 	"github.com/grpcio-go/grpcio/examples/route_guide/routeguide"
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/grpctest"
 	"github.com/grpcio-go/grpcio/internal/leakcheck"
 )
-
-// python3 is the interpreter whose grpcio the interop tests use: Debian's,
-// where python3-grpcio and python3-grpc-tools install.
-const python3 = "/usr/bin/python3"
-
-const pythonInstall = "sudo apt-get install -y python3-grpcio python3-grpc-tools (or: make deps)"
 
 // dbPath is the example's map, relative to this directory.
 var dbPath = filepath.Join("routeguide", routeguide.DatabaseFile)
@@ -51,7 +42,7 @@ func TestDatabase(t *testing.T) {
 	generated := filepath.Join(t.TempDir(), routeguide.DatabaseFile)
 	cmd := exec.Command("go", "run", "gen_route_guide_db.go", "-o", generated)
 	cmd.Dir = "routeguide"
-	run(t, cmd)
+	grpctest.Run(t, cmd)
 	want, err := os.ReadFile(generated)
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +326,7 @@ func TestRouteChat(t *testing.T) {
 	}
 	close(cancelled)
 	_, err = it.Next()
-	assertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
+	grpctest.AssertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
 }
 
 // TestUnimplementedRouteGuideServicer checks grpcio's generated-servicer
@@ -347,7 +338,7 @@ func TestUnimplementedRouteGuideServicer(t *testing.T) {
 	const details = "Method not implemented!"
 
 	feature, err := stub.GetFeature.Call(point(0, 0))
-	assertStatus(t, err, grpc.Unimplemented, details)
+	grpctest.AssertStatus(t, err, grpc.Unimplemented, details)
 	if feature != nil {
 		t.Errorf("GetFeature: %v with the error", feature)
 	}
@@ -357,13 +348,13 @@ func TestUnimplementedRouteGuideServicer(t *testing.T) {
 		t.Fatal(err)
 	}
 	feature, err = features.Next()
-	assertStatus(t, err, grpc.Unimplemented, details)
+	grpctest.AssertStatus(t, err, grpc.Unimplemented, details)
 	if feature != nil {
 		t.Errorf("ListFeatures: %v with the error", feature)
 	}
 
 	summary, err := stub.RecordRoute.Call(points(point(1, 1), point(2, 2)))
-	assertStatus(t, err, grpc.Unimplemented, details)
+	grpctest.AssertStatus(t, err, grpc.Unimplemented, details)
 	if summary != nil {
 		t.Errorf("RecordRoute: %v with the error", summary)
 	}
@@ -373,7 +364,7 @@ func TestUnimplementedRouteGuideServicer(t *testing.T) {
 		t.Fatal(err)
 	}
 	reply, err := notes.Next()
-	assertStatus(t, err, grpc.Unimplemented, details)
+	grpctest.AssertStatus(t, err, grpc.Unimplemented, details)
 	if reply != nil {
 		t.Errorf("RouteChat: %v with the error", reply)
 	}
@@ -384,7 +375,7 @@ func TestUnimplementedRouteGuideServicer(t *testing.T) {
 		t.Errorf("GetFeature of a partial servicer: %v, %v", feature, err)
 	}
 	_, err = stub.RecordRoute.Call(points(point(1, 1)))
-	assertStatus(t, err, grpc.Unimplemented, details)
+	grpctest.AssertStatus(t, err, grpc.Unimplemented, details)
 }
 
 type onlyGetFeature struct {
@@ -422,65 +413,52 @@ func TestWireFormat(t *testing.T) {
 // (testdata/*.py, with stubs generated from routeguide/route_guide.proto):
 // every pairing prints the same for the same seed.
 func TestPrograms(t *testing.T) {
-	bin := buildPrograms(t)
+	bin := grpctest.BuildPrograms(t, "./route_guide_server", "./route_guide_client")
 	golden, err := os.ReadFile(goldenFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := string(golden)
-	goServer := "localhost:" + strconv.Itoa(startServer(t, "route_guide_server", exec.Command(filepath.Join(bin, "route_guide_server"), "--port", "0")))
+	server := exec.Command(filepath.Join(bin, "route_guide_server"), "--port", "0")
+	goServer := "localhost:" + strconv.Itoa(grpctest.StartServerProgram(t, "route_guide_server", server))
 	goClient := func(target string, args ...string) *exec.Cmd {
 		return exec.Command(filepath.Join(bin, "route_guide_client"), append([]string{"--target", target}, args...)...)
 	}
 
 	t.Run("GoClientGoServer", func(t *testing.T) {
-		assertTranscript(t, run(t, goClient(goServer, "--seed", goldenSeed)), want)
+		assertTranscript(t, grpctest.Run(t, goClient(goServer, "--seed", goldenSeed)), want)
 	})
 
 	t.Run("GoClientRandomRoute", func(t *testing.T) {
 		// Without --seed the route is random: the rest is as for any seed.
 		route := regexp.MustCompile(`(?m)^(Visiting point|Travelled) .*\n`)
-		got := route.ReplaceAllString(run(t, goClient(goServer)), "")
+		got := route.ReplaceAllString(grpctest.Run(t, goClient(goServer)), "")
 		assertTranscript(t, got, route.ReplaceAllString(want, ""))
 	})
 
 	t.Run("PythonClientGoServer", func(t *testing.T) {
-		stubs := pythonStubs(t)
-		assertTranscript(t, run(t, pythonClient(stubs, goServer)), want)
+		stubs := grpctest.PythonStubs(t, "routeguide/route_guide.proto")
+		assertTranscript(t, grpctest.Run(t, pythonClient(stubs, goServer)), want)
 	})
 
 	t.Run("GoClientPythonServer", func(t *testing.T) {
-		stubs := pythonStubs(t)
-		pyServer := "localhost:" + strconv.Itoa(startServer(t, "route_guide_server.py", pythonServer(stubs)))
-		assertTranscript(t, run(t, goClient(pyServer, "--seed", goldenSeed)), want)
+		stubs := grpctest.PythonStubs(t, "routeguide/route_guide.proto")
+		pyServer := "localhost:" + strconv.Itoa(grpctest.StartServerProgram(t, "route_guide_server.py", pythonServer(stubs)))
+		assertTranscript(t, grpctest.Run(t, goClient(pyServer, "--seed", goldenSeed)), want)
 		// The golden transcript is grpcio's own behaviour.
-		assertTranscript(t, run(t, pythonClient(stubs, pyServer)), want)
+		assertTranscript(t, grpctest.Run(t, pythonClient(stubs, pyServer)), want)
 	})
 
 	t.Run("ClientUnavailable", func(t *testing.T) {
 		// route_guide_client fails, saying why, when nothing serves the
 		// target.
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+		client := exec.Command(filepath.Join(bin, "route_guide_client"), "--target", grpctest.ClosedPort(t))
+		out, stderr := grpctest.RunFailing(t, client, 1)
+		if want := "-------------- GetFeature --------------\n"; out != want {
+			t.Errorf("route_guide_client printed %q on failure, want %q", out, want)
 		}
-		addr := l.Addr().String()
-		l.Close() // a port that refuses connections
-		var stderr bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, filepath.Join(bin, "route_guide_client"), "--target", addr)
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-			t.Fatalf("route_guide_client against a closed port: %v, want exit status 1", err)
-		}
-		if got, want := string(out), "-------------- GetFeature --------------\n"; got != want {
-			t.Errorf("route_guide_client printed %q on failure, want %q", got, want)
-		}
-		if !strings.Contains(stderr.String(), "StatusCode.UNAVAILABLE") {
-			t.Errorf("route_guide_client's error does not name UNAVAILABLE:\n%s", stderr.String())
+		if !strings.Contains(stderr, "StatusCode.UNAVAILABLE") {
+			t.Errorf("route_guide_client's error does not name UNAVAILABLE:\n%s", stderr)
 		}
 	})
 
@@ -670,169 +648,19 @@ func listFeatures(t *testing.T, stub *routeguide.RouteGuideStub, rect *routeguid
 // are closed at the end of the test.
 func serve(t *testing.T, servicer routeguide.RouteGuideServicer) *grpc.Channel {
 	t.Helper()
-	s, err := grpc.NewServer(grpc.MaxWorkers(4))
-	if err != nil {
-		t.Fatal(err)
-	}
-	routeguide.AddRouteGuideServicerToServer(servicer, s)
-	t.Cleanup(func() {
-		select {
-		case <-s.Stop(0):
-		case <-time.After(10 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	port, err := s.AddInsecurePort("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ch, err := grpc.InsecureChannel(fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ch.Close() })
-	return ch
-}
-
-func assertStatus(t *testing.T, err error, code grpc.StatusCode, details string) {
-	t.Helper()
-	var rpcErr *grpc.RpcError
-	if !errors.As(err, &rpcErr) {
-		t.Fatalf("want *grpc.RpcError, got %T: %v", err, err)
-	}
-	if rpcErr.Code() != code || rpcErr.Details() != details {
-		t.Fatalf("status %v %q, want %v %q", rpcErr.Code(), rpcErr.Details(), code, details)
-	}
-}
-
-// buildPrograms builds route_guide_server and route_guide_client into a
-// temporary directory and returns it.
-func buildPrograms(t *testing.T) string {
-	t.Helper()
-	bin := t.TempDir()
-	run(t, exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./route_guide_server", "./route_guide_client"))
-	return bin
-}
-
-// pythonStubs generates route_guide_pb2 and route_guide_pb2_grpc into a
-// temporary directory and returns it, skipping the test without grpcio.
-func pythonStubs(t *testing.T) string {
-	t.Helper()
-	requirePythonGRPC(t)
-	stubs := t.TempDir()
-	run(t, exec.Command(python3, "-m", "grpc_tools.protoc",
-		"--proto_path=routeguide", "--python_out="+stubs, "--grpc_python_out="+stubs,
-		"routeguide/route_guide.proto"))
-	return stubs
+	return grpctest.ServeAndDial(t, func(s *grpc.Server) {
+		routeguide.AddRouteGuideServicerToServer(servicer, s)
+	}, grpc.MaxWorkers(4))
 }
 
 func pythonClient(stubs, target string) *exec.Cmd {
-	cmd := exec.Command(python3, "testdata/route_guide_client.py", "--target", target, "--db", dbPath, "--seed", goldenSeed)
+	cmd := exec.Command(grpctest.Python3, "testdata/route_guide_client.py", "--target", target, "--db", dbPath, "--seed", goldenSeed)
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+stubs)
 	return cmd
 }
 
 func pythonServer(stubs string) *exec.Cmd {
-	cmd := exec.Command(python3, "testdata/route_guide_server.py", "--port", "0", "--db", dbPath)
+	cmd := exec.Command(grpctest.Python3, "testdata/route_guide_server.py", "--port", "0", "--db", dbPath)
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+stubs)
 	return cmd
-}
-
-// startServer runs server, a command given --port 0, waits until it
-// serves and returns its port. At the end of the test it sends SIGTERM and
-// checks that the server stops gracefully.
-func startServer(t *testing.T, name string, server *exec.Cmd) int {
-	t.Helper()
-	var stderr bytes.Buffer
-	server.Stderr = &stderr
-	stdout, err := server.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := server.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	lines := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		exited <- server.Wait()
-	}()
-	t.Cleanup(func() {
-		if err := server.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Errorf("signalling %s: %v", name, err)
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("%s did not exit cleanly: %v\n%s", name, err, stderr.String())
-			}
-		case <-time.After(15 * time.Second):
-			server.Process.Kill()
-			t.Errorf("%s did not stop within 15s of SIGTERM\n%s", name, stderr.String())
-		}
-	})
-
-	const started = "Server started, listening on "
-	var port int
-	timeout := time.After(30 * time.Second)
-	for port == 0 {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				t.Fatalf("%s exited before serving\n%s", name, stderr.String())
-			}
-			if p, found := strings.CutPrefix(line, started); found {
-				if port, err = strconv.Atoi(p); err != nil || port <= 0 {
-					t.Fatalf("%s printed %q", name, line)
-				}
-			}
-		case <-timeout:
-			t.Fatalf("%s did not say it started within 30s", name)
-		}
-	}
-	go func() { // keep reading, so the server never blocks on a full pipe
-		for range lines {
-		}
-	}()
-	conn, err := net.DialTimeout("tcp", net.JoinHostPort("localhost", strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		t.Fatalf("%s said it listens on %d, but: %v", name, port, err)
-	}
-	conn.Close()
-	return port
-}
-
-// run runs cmd with a time limit and returns its standard output, failing
-// the test (with its standard error) if it fails.
-func run(t *testing.T, cmd *exec.Cmd) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	c := exec.CommandContext(ctx, cmd.Path, cmd.Args[1:]...)
-	c.Env, c.Dir = cmd.Env, cmd.Dir
-	var stdout, stderr bytes.Buffer
-	c.Stdout, c.Stderr = &stdout, &stderr
-	if err := c.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s%s", strings.Join(cmd.Args, " "), err, stdout.String(), stderr.String())
-	}
-	return stdout.String()
-}
-
-// requirePythonGRPC skips the test unless Debian's python3 can import
-// grpcio and grpc_tools.
-func requirePythonGRPC(t *testing.T) {
-	t.Helper()
-	out, err := exec.Command(python3, "-c", "import grpc, grpc_tools.protoc").CombinedOutput()
-	if err != nil {
-		t.Skipf("%s cannot import grpc and grpc_tools (%v: %s); install them with: %s",
-			python3, err, strings.TrimSpace(string(out)), pythonInstall)
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/grpctest"
 	"github.com/grpcio-go/grpcio/internal/leakcheck"
 )
 
@@ -70,7 +71,7 @@ func TestGoPeerServer(t *testing.T) {
 
 	t.Run("Status", func(t *testing.T) {
 		_, err := ch.UnaryUnary("/peer.Peer/Status").Call([]byte("x"), callTimeout)
-		e := assertStatus(t, err, grpc.NotFound, "not here")
+		e := grpctest.AssertStatus(t, err, grpc.NotFound, "not here")
 		assert.Equal(t, peerTrailers, sortedMD(e.TrailingMetadata()))
 	})
 
@@ -91,7 +92,7 @@ func TestGoPeerServer(t *testing.T) {
 			start := time.Now()
 			_, err := ch.UnaryUnary("/peer.Peer/Sleep").Call([]byte("x"), grpc.Timeout(200*time.Millisecond))
 			elapsed := time.Since(start)
-			e := rpcError(t, err)
+			e := grpctest.RpcError(t, err)
 			assert.GreaterOrEqual(t, elapsed, 190*time.Millisecond, "attempt %d ended early", attempt)
 			if e.Code() == grpc.DeadlineExceeded && e.Details() == "Deadline Exceeded" {
 				return
@@ -105,7 +106,7 @@ func TestGoPeerServer(t *testing.T) {
 
 	t.Run("UnknownMethod", func(t *testing.T) {
 		_, err := ch.UnaryUnary("/peer.Peer/NoSuchMethod").Call([]byte("x"), callTimeout)
-		assertStatus(t, err, grpc.Unimplemented, "unknown method /peer.Peer/NoSuchMethod")
+		grpctest.AssertStatus(t, err, grpc.Unimplemented, "unknown method /peer.Peer/NoSuchMethod")
 	})
 
 	t.Run("Future", func(t *testing.T) {
@@ -121,7 +122,7 @@ func TestGoPeerServer(t *testing.T) {
 
 		// A failing RPC's future holds its RpcError.
 		sf := ch.UnaryUnary("/peer.Peer/Status").Future([]byte("x"), callTimeout)
-		assertStatus(t, sf.Exception(-1), grpc.NotFound, "not here")
+		grpctest.AssertStatus(t, sf.Exception(-1), grpc.NotFound, "not here")
 		assert.Equal(t, grpc.NotFound, sf.Code())
 
 		// Cancelling a future whose RPC is waiting on the peer.

@@ -16,14 +16,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,7 +39,7 @@ const (
 	grpcGoServer
 )
 
-const pythonPath = "/usr/bin/python3"
+const pythonPath = grpctest.Python3
 
 // requirePeer makes p available and returns the program to run: the
 // Python interpreter, or the path of the freshly built Go peer. When p's
@@ -137,26 +135,6 @@ func sortedMD(md grpc.Metadata) grpc.Metadata {
 	return md
 }
 
-// rpcError returns err's *grpc.RpcError or fails t.
-func rpcError(t *testing.T, err error) *grpc.RpcError {
-	t.Helper()
-	var e *grpc.RpcError
-	if !errors.As(err, &e) {
-		t.Fatalf("want *grpc.RpcError, got %T: %v", err, err)
-	}
-	return e
-}
-
-// assertStatus checks that err is an RpcError with code and details.
-func assertStatus(t *testing.T, err error, code grpc.StatusCode, details string) *grpc.RpcError {
-	t.Helper()
-	e := rpcError(t, err)
-	if e.Code() != code || e.Details() != details {
-		t.Fatalf("status = %s %q, want %s %q", e.Code().Name(), e.Details(), code.Name(), details)
-	}
-	return e
-}
-
 // receive waits up to 10 seconds for a value from c.
 func receive[T any](t *testing.T, c <-chan T, what string) T {
 	t.Helper()
@@ -177,7 +155,7 @@ func receive[T any](t *testing.T, c <-chan T, what string) T {
 // target. The peer's standard error is logged if the test failed.
 func startPeerProcess(t *testing.T, name string, cmd *exec.Cmd) string {
 	t.Helper()
-	var stderr lockedBuffer
+	var stderr grpctest.LockedBuffer
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -225,23 +203,4 @@ func startPeerProcess(t *testing.T, name string, cmd *exec.Cmd) string {
 		t.Fatalf("%s printed %q, want \"PORT <n>\"", name, l)
 	}
 	return "127.0.0.1:" + port
-}
-
-// lockedBuffer is a bytes.Buffer safe to write from exec's copying
-// goroutine while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.b.Bytes())
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/grpctest"
 	"github.com/grpcio-go/grpcio/internal/leakcheck"
 )
 
@@ -128,22 +129,22 @@ func TestPythonServer(t *testing.T) {
 
 	t.Run("Statuses", func(t *testing.T) {
 		_, err := ch.UnaryUnary(pyMethod("Status")).Call([]byte("NOT_FOUND:not here"), callTimeout)
-		e := assertStatus(t, err, grpc.NotFound, "not here")
+		e := grpctest.AssertStatus(t, err, grpc.NotFound, "not here")
 		assert.Equal(t, pyTrailers, e.TrailingMetadata())
 		_, err = ch.UnaryUnary(pyMethod("Status")).Call([]byte("FAILED_PRECONDITION:"), callTimeout)
-		assertStatus(t, err, grpc.FailedPrecondition, "")
+		grpctest.AssertStatus(t, err, grpc.FailedPrecondition, "")
 		_, err = ch.UnaryUnary(pyMethod("Abort")).Call([]byte("x"), callTimeout)
-		assertStatus(t, err, grpc.PermissionDenied, "go away")
+		grpctest.AssertStatus(t, err, grpc.PermissionDenied, "go away")
 		_, err = ch.UnaryUnary(pyMethod("Raise")).Call([]byte("x"), callTimeout)
-		assertStatus(t, err, grpc.Unknown, "Exception calling application: kaput")
+		grpctest.AssertStatus(t, err, grpc.Unknown, "Exception calling application: kaput")
 		_, err = ch.UnaryUnary(pyMethod("NoSuchMethod")).Call([]byte("x"), callTimeout)
-		assertStatus(t, err, grpc.Unimplemented, "Method not found!")
+		grpctest.AssertStatus(t, err, grpc.Unimplemented, "Method not found!")
 		it, err := ch.UnaryStream(pyMethod("NoSuchMethod")).Call([]byte("x"), callTimeout)
 		require.NoError(t, err)
 		_, err = it.Next()
-		assertStatus(t, err, grpc.Unimplemented, "Method not found!")
+		grpctest.AssertStatus(t, err, grpc.Unimplemented, "Method not found!")
 		_, err = ch.StreamUnary("/other.Service/Join").Call(nil, callTimeout)
-		assertStatus(t, err, grpc.Unimplemented, "Method not found!")
+		grpctest.AssertStatus(t, err, grpc.Unimplemented, "Method not found!")
 	})
 
 	t.Run("UnaryStream", func(t *testing.T) {
@@ -179,7 +180,7 @@ func TestPythonServer(t *testing.T) {
 		require.NoError(t, err)
 		got, err = drain(it)
 		assert.Equal(t, [][]byte{[]byte("one"), []byte("two")}, got)
-		assertStatus(t, err, grpc.Unknown, "Exception iterating responses: boom after two")
+		grpctest.AssertStatus(t, err, grpc.Unknown, "Exception iterating responses: boom after two")
 		assert.Equal(t, grpc.Unknown, it.Code())
 		assert.Equal(t, "Exception iterating responses: boom after two", it.Details())
 
@@ -188,7 +189,7 @@ func TestPythonServer(t *testing.T) {
 		require.NoError(t, err)
 		got, err = drain(it)
 		assert.Equal(t, [][]byte{[]byte("before")}, got)
-		assertStatus(t, err, grpc.DataLoss, "lost the rest")
+		grpctest.AssertStatus(t, err, grpc.DataLoss, "lost the rest")
 	})
 
 	t.Run("StreamUnary", func(t *testing.T) {
@@ -281,7 +282,7 @@ func TestPythonServer(t *testing.T) {
 		assert.True(t, it.IsActive())
 		assert.True(t, it.Cancel())
 		_, err = drain(it)
-		assertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
+		grpctest.AssertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
 		assert.Equal(t, grpc.Cancelled, it.Code())
 		assert.Equal(t, "Locally cancelled by application!", it.Details())
 		assert.False(t, it.Cancel(), "a second Cancel")
@@ -303,7 +304,7 @@ func TestPythonServer(t *testing.T) {
 		}
 		assert.True(t, it.Cancel())
 		_, err = drain(it)
-		assertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
+		grpctest.AssertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
 		assert.Equal(t, "cancelled", report(t, "cancel-bidi"))
 
 		// Cancelling the context of WithContext.
@@ -315,7 +316,7 @@ func TestPythonServer(t *testing.T) {
 		require.NoError(t, err)
 		cancel()
 		_, err = drain(it)
-		assertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
+		grpctest.AssertStatus(t, err, grpc.Cancelled, "Locally cancelled by application!")
 		assert.Equal(t, "cancelled", report(t, "cancel-ctx"))
 	})
 
@@ -323,7 +324,7 @@ func TestPythonServer(t *testing.T) {
 		deadline := grpc.Timeout(200 * time.Millisecond)
 		check := func(t *testing.T, name string, start time.Time, err error) {
 			t.Helper()
-			assertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
+			grpctest.AssertStatus(t, err, grpc.DeadlineExceeded, "Deadline Exceeded")
 			assert.GreaterOrEqual(t, time.Since(start), 190*time.Millisecond, "ended early")
 			assert.Equal(t, "deadline", report(t, name), "how the server saw the RPC end")
 		}
