@@ -8,19 +8,52 @@ SHELL := /bin/bash
 .ONESHELL:
 
 HELLOWORLD := examples/helloworld
-# The .proto files whose generated Go code is checked in, each next to it.
-PROTOS := $(HELLOWORLD)/helloworld/helloworld.proto \
-	examples/route_guide/routeguide/route_guide.proto
+GEN_TESTDATA := cmd/protoc-gen-grpcio-go/testdata
 
-# protoc with the protoc-gen-go that scripts/deps.sh installs in GOPATH/bin,
-# as a shell function: `protoc_go PROTO OUT_DIR` compiles PROTO (its own
-# directory is the proto path) into OUT_DIR/<name>.pb.go.
-define protoc_go
+# The .proto files whose generated Go code is checked in next to them, as
+# PROTO_PATH:FILE (PROTO_PATH is protoc's -I; FILE is relative to it):
+# protoc-gen-go writes X.pb.go and protoc-gen-grpcio-go, when the file has
+# services, X_grpcio.pb.go.
+PROTOS := examples/helloworld/helloworld:helloworld.proto \
+	examples/route_guide/routeguide:route_guide.proto \
+	$(GEN_TESTDATA):messages/messages.proto \
+	$(GEN_TESTDATA):shapes/shapes.proto \
+	$(GEN_TESTDATA):deprecated/deprecated.proto \
+	$(GEN_TESTDATA):grpc/grpc.proto \
+	$(GEN_TESTDATA):names/names.proto
+# .proto files whose X.pb.go an older protoc-gen-go wrote once and is kept
+# as it is (see the file's comment): only X_grpcio.pb.go is regenerated.
+GRPCIO_ONLY_PROTOS := $(GEN_TESTDATA):oldgen/oldgen.proto
+
+# Shell functions for generate and check-generated, given a temporary
+# directory $tmp. protoc-gen-go is the one scripts/deps.sh installs in
+# GOPATH/bin; protoc-gen-grpcio-go is built from this repository into
+# $tmp/bin.
+#   gen_one "PLUGINS" OUT PROTO_PATH:FILE  runs protoc with the plugins
+#       ("go grpcio-go" or "grpcio-go"), writing next to FILE under OUT.
+#   outputs "PLUGINS" PROTO_PATH:FILE      lists the files they may write.
+define protoc_gen
 gopath="$$(go env GOPATH)"
-protoc_go() {
+go build -o "$$tmp/bin/protoc-gen-grpcio-go" ./cmd/protoc-gen-grpcio-go
+gen_one() {
+	local out=$$2 proto_path=$${3%%:*} file=$${3#*:} args=() p
+	for p in $$1; do
+		args+=("--$${p}_out=$$out/$$proto_path" "--$${p}_opt=paths=source_relative")
+	done
+	mkdir -p "$$out/$$proto_path"
 	protoc --plugin=protoc-gen-go="$${gopath%%:*}/bin/protoc-gen-go" \
-		--proto_path="$$(dirname "$$1")" --go_out="$$2" --go_opt=paths=source_relative \
-		"$$1"
+		--plugin=protoc-gen-grpcio-go="$$tmp/bin/protoc-gen-grpcio-go" \
+		--proto_path="$$proto_path" "$${args[@]}" "$$proto_path/$$file"
+}
+outputs() {
+	local stem=$${2%%:*}/$${2#*:} p
+	stem=$${stem%.proto}
+	for p in $$1; do
+		case $$p in
+		go) echo "$$stem.pb.go" ;;
+		grpcio-go) echo "$${stem}_grpcio.pb.go" ;;
+		esac
+	done
 }
 endef
 
@@ -84,32 +117,52 @@ vet:
 go-test:
 	go test -race -count=1 ./...
 
-## generate: regenerate the checked-in protobuf code
+## generate: regenerate the checked-in generated code (protoc-gen-go's and
+## protoc-gen-grpcio-go's, the plugin built from this repository)
 generate: deps
-	@$(protoc_go)
-	for proto in $(PROTOS); do
-		protoc_go "$$proto" "$$(dirname "$$proto")"
-		echo "generate: wrote $${proto%.proto}.pb.go"
-	done
+	@tmp="$$(mktemp -d)"
+	trap 'rm -rf "$$tmp"' EXIT
+	$(protoc_gen)
+	regenerate() {
+		local f
+		for f in $$(outputs "$$1" "$$2"); do rm -f "$$f"; done
+		gen_one "$$1" . "$$2"
+		for f in $$(outputs "$$1" "$$2"); do
+			if [[ -e $$f ]]; then echo "generate: wrote $$f"; fi
+		done
+	}
+	for entry in $(PROTOS); do regenerate "go grpcio-go" "$$entry"; done
+	for entry in $(GRPCIO_ONLY_PROTOS); do regenerate grpcio-go "$$entry"; done
 
-## check-generated: fail if the checked-in protobuf code is not what generate writes
+## check-generated: fail if the checked-in generated code is not what
+## generate writes (stale, edited, missing or left over)
 check-generated: deps
 	@tmp="$$(mktemp -d)"
 	trap 'rm -rf "$$tmp"' EXIT
-	$(protoc_go)
+	$(protoc_gen)
 	stale=0
-	for proto in $(PROTOS); do
-		pb_go="$${proto%.proto}.pb.go"
-		out="$$tmp/$$(dirname "$$proto")"
-		mkdir -p "$$out"
-		protoc_go "$$proto" "$$out"
-		if diff -u "$$pb_go" "$$out/$$(basename "$$pb_go")"; then
-			echo "check-generated: $$pb_go is up to date"
-		else
-			echo "check-generated: $$pb_go is stale or edited: run make generate" >&2
-			stale=1
-		fi
-	done
+	check() {
+		local f
+		gen_one "$$1" "$$tmp/out" "$$2"
+		for f in $$(outputs "$$1" "$$2"); do
+			if [[ ! -e $$f && ! -e $$tmp/out/$$f ]]; then
+				continue
+			elif [[ ! -e $$tmp/out/$$f ]]; then
+				echo "check-generated: $$f is left over (generate writes no such file): run make generate" >&2
+				stale=1
+			elif [[ ! -e $$f ]]; then
+				echo "check-generated: $$f is missing: run make generate" >&2
+				stale=1
+			elif diff -u "$$f" "$$tmp/out/$$f"; then
+				echo "check-generated: $$f is up to date"
+			else
+				echo "check-generated: $$f is stale or edited: run make generate" >&2
+				stale=1
+			fi
+		done
+	}
+	for entry in $(PROTOS); do check "go grpcio-go" "$$entry"; done
+	for entry in $(GRPCIO_ONLY_PROTOS); do check grpcio-go "$$entry"; done
 	exit $$stale
 
 clean:
