@@ -1,7 +1,6 @@
 package grpc_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grpcio-go/grpcio/grpc"
+	"github.com/grpcio-go/grpcio/internal/grpctest"
 	"github.com/grpcio-go/grpcio/internal/leakcheck"
 )
 
@@ -205,27 +205,9 @@ func TestChannelConnectivityUnsubscribe(t *testing.T) {
 	ch.Unsubscribe(nil) // harmless
 }
 
-// syncBuffer is a log destination safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestChannelConnectivityPanickingCallback(t *testing.T) {
 	_, ch := setup(t, nil)
-	var logs syncBuffer
+	var logs grpctest.LockedBuffer
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey {

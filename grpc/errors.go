@@ -58,6 +58,7 @@ func rpcStateString(class string, code StatusCode, details, debug string) string
 // grpcio's detail strings, kept byte for byte.
 const (
 	detailsMethodNotFound          = "Method not found!"
+	detailsMethodNotImplemented    = "Method not implemented!"
 	detailsExceptionCalling        = "Exception calling application: "
 	detailsDeserializeRequest      = "Exception deserializing request!"
 	detailsSerializeResponse       = "Failed to serialize response!"

@@ -144,6 +144,12 @@ const primaryUserAgent = "grpcio-go/" + Version
 // Version is grpcio-go's version.
 const Version = "0.1.0"
 
+// SupportPackageIsVersion1 is referenced by code protoc-gen-grpcio-go
+// generates, so that generated code fails to compile against a grpc package
+// that cannot run it (grpcio's generated GRPC_GENERATED_VERSION check, at
+// compile time as in grpc-go).
+const SupportPackageIsVersion1 = true
+
 // toCoreArgs converts options for C-core.
 func toCoreArgs(opts []Option) []core.ChannelArg {
 	args := make([]core.ChannelArg, len(opts))

@@ -15,10 +15,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// detailsMethodNotImplemented is the status details of grpcio's generated
-// servicer methods that were not overridden.
-const detailsMethodNotImplemented = "Method not implemented!"
-
 // ServicesModule mirrors the module grpc.services returns, the in-memory
 // helloworld_pb2_grpc: for each service of one .proto file, a stub (Stub,
 // grpcio's GreeterStub) and servicer registration (AddServicerToServer,

@@ -45,6 +45,10 @@ func generateFile(gen *protogen.Plugin, file *protogen.File) *protogen.Generated
 	genStandaloneComments(g, file, filePackageField)
 	g.P("package ", file.GoPackageName)
 	g.P()
+	g.P("// This is a compile-time assertion that this generated file is compatible")
+	g.P("// with the grpc package it is compiled against.")
+	g.P("const _ = ", grpcPackage.Ident("SupportPackageIsVersion1"))
+	g.P()
 	for _, service := range file.Services {
 		genService(g, file, service)
 	}

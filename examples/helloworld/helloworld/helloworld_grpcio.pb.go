@@ -15,6 +15,10 @@ import (
 	grpc "github.com/grpcio-go/grpcio/grpc"
 )
 
+// This is a compile-time assertion that this generated file is compatible
+// with the grpc package it is compiled against.
+const _ = grpc.SupportPackageIsVersion1
+
 // Full method names of the helloworld.Greeter service's methods: what
 // NewGreeterStub invokes and AddGreeterServicerToServer serves.
 const (

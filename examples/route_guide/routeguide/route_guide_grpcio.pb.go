@@ -16,6 +16,10 @@ import (
 	iter "iter"
 )
 
+// This is a compile-time assertion that this generated file is compatible
+// with the grpc package it is compiled against.
+const _ = grpc.SupportPackageIsVersion1
+
 // Full method names of the routeguide.RouteGuide service's methods: what
 // NewRouteGuideStub invokes and AddRouteGuideServicerToServer serves.
 const (

@@ -12,6 +12,10 @@ import (
 	grpc "github.com/grpcio-go/grpcio/grpc"
 )
 
+// This is a compile-time assertion that this generated file is compatible
+// with the grpc package it is compiled against.
+const _ = grpc.SupportPackageIsVersion1
+
 // Full method names of the grpcio_go.testing.deprecated.Old service's methods:
 // what NewOldStub invokes and AddOldServicerToServer serves.
 const (

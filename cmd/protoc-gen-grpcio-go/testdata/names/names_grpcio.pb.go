@@ -17,6 +17,10 @@ import (
 	iter "iter"
 )
 
+// This is a compile-time assertion that this generated file is compatible
+// with the grpc package it is compiled against.
+const _ = grpc.SupportPackageIsVersion1
+
 // Full method names of the grpcio_go.testing.names.v1.lower_case_service
 // service's methods: what NewLowerCaseServiceStub invokes and
 // AddLowerCaseServiceServicerToServer serves.

@@ -20,6 +20,10 @@ import (
 	iter "iter"
 )
 
+// This is a compile-time assertion that this generated file is compatible
+// with the grpc package it is compiled against.
+const _ = grpc.SupportPackageIsVersion1
+
 // Full method names of the grpcio_go.testing.oldgen.OldGen service's methods:
 // what NewOldGenStub invokes and AddOldGenServicerToServer serves.
 const (
