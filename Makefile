@@ -16,6 +16,9 @@ GEN_TESTDATA := cmd/protoc-gen-grpcio-go/testdata
 # services, X_grpcio.pb.go.
 PROTOS := examples/helloworld/helloworld:helloworld.proto \
 	examples/route_guide/routeguide:route_guide.proto \
+	interop/grpc_testing:empty.proto \
+	interop/grpc_testing:messages.proto \
+	interop/grpc_testing:test.proto \
 	$(GEN_TESTDATA):messages/messages.proto \
 	$(GEN_TESTDATA):shapes/shapes.proto \
 	$(GEN_TESTDATA):deprecated/deprecated.proto \
