@@ -7,7 +7,9 @@
 #   benchmarks/run-matrix.sh [extra matrix.sh flags, e.g. --report FILE]
 #
 # Env: BENCH_DIR (default /work/shared/bench), DURATION (default 5),
-#      MODES (default latency,qps), SERVERS (default go,cpp,python).
+#      MODES (default latency,qps,stream,flood,large: every case of the
+#      harness; `large` is unary 1 MiB, run in the client's latency mode),
+#      SERVERS (default go,cpp,python).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH_DIR=${BENCH_DIR:-/work/shared/bench}
@@ -19,7 +21,7 @@ mkdir -p "$BIN"
 if [ ! -x "$BENCH_DIR/build/bin/cpp-server" ] || [ ! -x "$BENCH_DIR/build/bin/go-client" ]; then
 	SKIP_GHZ=1 "$BENCH_DIR/build.sh"
 fi
-exec "$BENCH_DIR/matrix.sh" --no-ghz --modes "${MODES:-latency,qps}" --servers "${SERVERS:-go,cpp,python}" \
+exec "$BENCH_DIR/matrix.sh" --no-ghz --modes "${MODES:-latency,qps,stream,flood,large}" --servers "${SERVERS:-go,cpp,python}" \
 	--duration "${DURATION:-5}" \
 	--extra-server "grpcio-go=$BIN/bench-server --port {port}" \
 	--extra-client "grpcio-go=$BIN/bench-client --target {target}" \

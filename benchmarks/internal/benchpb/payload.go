@@ -1,6 +1,6 @@
 // Package benchpb encodes and decodes the loopback benchmark's message,
 // bench.Payload {bytes body = 1; int32 count = 2;}, by hand with protowire,
-// and names the method the benchmark peers speak.
+// and names the methods the benchmark peers speak.
 package benchpb
 
 import (
@@ -9,10 +9,14 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// UnaryMethod is the echo method of the harness's bench.Bench service.
+// The harness's bench.Bench service and its methods: Unary echoes the
+// request, Stream echoes each message of a bidi stream, ServerFlood sends
+// `count` copies of the request's body.
 const (
-	Service     = "bench.Bench"
-	UnaryMethod = "/bench.Bench/Unary"
+	Service      = "bench.Bench"
+	UnaryMethod  = "/bench.Bench/Unary"
+	StreamMethod = "/bench.Bench/Stream"
+	FloodMethod  = "/bench.Bench/ServerFlood"
 )
 
 // Payload is bench.Payload.
