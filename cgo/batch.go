@@ -120,6 +120,11 @@ type Result struct {
 	Details          string
 	DebugErrorString string
 	Cancelled        bool // RECV_CLOSE_ON_SERVER: the call failed at the server
+
+	// MessageCompressed reports that Message arrived compressed: its
+	// compressed flag was set on the wire and C-core inflated it. C-core 1.51
+	// exposes this only through grpc_call_test_only_get_message_flags.
+	MessageCompressed bool
 }
 
 // Result reads what the completed batch received (grpcgo_batch_result).
@@ -143,6 +148,7 @@ func (b *Batch) Result() Result {
 	if cb.has_message != 0 {
 		r.HasMessage = true
 		r.Message = C.GoBytes(unsafe.Pointer(cb.message_ptr), C.int(cb.message_len))
+		r.MessageCompressed = cb.message_compressed != 0
 	}
 	r.Status = int(cb.recv_status)
 	r.Cancelled = cb.cancelled != 0

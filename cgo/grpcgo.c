@@ -184,7 +184,47 @@ void grpcgo_md_flatten(const grpc_metadata_array* a, char* out) {
   }
 }
 
+// ---- received message flags ----
+
+// C-core's internal message flags (src/core/lib/transport/transport.h): the
+// transport sets INTERNAL_COMPRESS on a message whose compressed-flag byte is
+// 1; the message_decompress filter, having inflated it, swaps that for
+// INTERNAL_TEST_ONLY_WAS_COMPRESSED.
+#define GRPCGO_WRITE_INTERNAL_COMPRESS 0x80000000u
+#define GRPCGO_WRITE_INTERNAL_TEST_ONLY_WAS_COMPRESSED 0x40000000u
+
+// grpcgo_call_message_flags is C-core's grpc_call_test_only_get_message_flags
+// (src/core/lib/surface/call_test_only.h): the flags of the last message the
+// call received. That header is not installed and declares the function with
+// C++ linkage, so it is bound here by its mangled name, which libgrpc.so
+// exports. It is the only way C-core 1.51 tells the application whether a
+// received message was compressed: the byte buffer the decompress filter
+// hands over is plain (data.raw.compression is GRPC_COMPRESS_NONE), and
+// grpc_op.flags are inputs only. gRPC's C++ interop server reads the same
+// flags (test/cpp/interop/server_helper.cc, WasCompressed).
+extern uint32_t grpcgo_call_message_flags(grpc_call* call) __asm__(
+    "_Z37grpc_call_test_only_get_message_flagsP9grpc_call");
+
+// grpcgo_message_was_compressed reports whether the message call received
+// last arrived compressed. Call it after its RECV_MESSAGE completed and
+// before another starts.
+static int grpcgo_message_was_compressed(grpc_call* call) {
+  return (grpcgo_call_message_flags(call) &
+          (GRPCGO_WRITE_INTERNAL_COMPRESS |
+           GRPCGO_WRITE_INTERNAL_TEST_ONLY_WAS_COMPRESSED)) != 0;
+}
+
 // ---- batches ----
+
+// grpcgo_batch_release_call drops the batch's reference to its call, taken
+// for RECV_MESSAGE. It goes as soon as the flags are read (or the batch was
+// refused), so that it is never the call's last one while the call's owner
+// holds its own.
+static void grpcgo_batch_release_call(grpcgo_batch* b) {
+  if (b->recv_call == NULL) return;
+  grpc_call_unref(b->recv_call);
+  b->recv_call = NULL;
+}
 
 static void grpcgo_batch_init(grpcgo_batch* b) {
   memset(b, 0, sizeof *b);
@@ -209,6 +249,7 @@ void grpcgo_batch_reset(grpcgo_batch* b) {
   grpc_metadata_array_destroy(&b->recv_initial_md);
   grpc_metadata_array_destroy(&b->recv_trailing_md);
   if (b->recv_message) grpc_byte_buffer_destroy(b->recv_message);
+  grpcgo_batch_release_call(b);
   grpc_slice_unref(b->recv_details);
   if (b->error_string) gpr_free((void*)b->error_string);
   grpc_slice_unref(b->message_slice);
@@ -275,6 +316,8 @@ grpc_call_error grpcgo_batch_start(grpcgo_batch* b, grpc_call* call,
     op++;
   }
   if (m & GRPCGO_RECV_MESSAGE) {
+    grpc_call_ref(call);
+    b->recv_call = call;
     op->op = GRPC_OP_RECV_MESSAGE;
     op->data.recv_message.recv_message = &b->recv_message;
     op++;
@@ -292,8 +335,11 @@ grpc_call_error grpcgo_batch_start(grpcgo_batch* b, grpc_call* call,
     op->data.recv_close_on_server.cancelled = &b->cancelled;
     op++;
   }
-  return grpc_call_start_batch(call, b->ops, (size_t)(op - b->ops),
-                               (void*)tag, NULL);
+  grpc_call_error err = grpc_call_start_batch(call, b->ops,
+                                             (size_t)(op - b->ops),
+                                             (void*)tag, NULL);
+  if (err != GRPC_CALL_OK) grpcgo_batch_release_call(b);
+  return err;
 }
 
 static void grpcgo_read_all(grpc_byte_buffer* bb, grpc_slice* out) {
@@ -312,9 +358,11 @@ size_t grpcgo_batch_result(grpcgo_batch* b, char* buf, size_t cap) {
     if (b->recv_message != NULL) {
       grpcgo_read_all(b->recv_message, &b->message_slice);
       b->has_message = 1;
+      b->message_compressed = grpcgo_message_was_compressed(b->recv_call);
       b->message_ptr = (const char*)GRPC_SLICE_START_PTR(b->message_slice);
       b->message_len = GRPC_SLICE_LENGTH(b->message_slice);
     }
+    grpcgo_batch_release_call(b);
     b->initial_md_len = grpcgo_md_flat_size(&b->recv_initial_md);
     b->trailing_md_len = grpcgo_md_flat_size(&b->recv_trailing_md);
     b->details_len = GRPC_SLICE_LENGTH(b->recv_details);
@@ -393,6 +441,7 @@ size_t grpcgo_request_result(grpcgo_request* r, char* buf, size_t cap) {
     if (r->payload != NULL) {
       grpcgo_read_all(r->payload, &r->payload_slice);
       r->has_payload = 1;
+      r->payload_compressed = grpcgo_message_was_compressed(r->call);
       r->payload_ptr = (const char*)GRPC_SLICE_START_PTR(r->payload_slice);
       r->payload_len = GRPC_SLICE_LENGTH(r->payload_slice);
     }

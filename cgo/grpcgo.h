@@ -67,6 +67,8 @@ typedef struct {
   grpc_metadata_array recv_initial_md;
   grpc_metadata_array recv_trailing_md;
   grpc_byte_buffer* recv_message;
+  grpc_call* recv_call;  // with RECV_MESSAGE, a reference to the call until
+                         // grpcgo_batch_result has read the message's flags
   grpc_status_code recv_status;
   grpc_slice recv_details;
   const char* error_string;
@@ -75,6 +77,8 @@ typedef struct {
   int result_ready;
   grpc_slice message_slice;
   int has_message;
+  int message_compressed;  // the message arrived compressed (see
+                           // grpcgo_message_was_compressed)
   const char* message_ptr;
   size_t message_len;
   size_t initial_md_len;   // bytes of flattened initial metadata in the result buffer
@@ -96,6 +100,7 @@ typedef struct {
   int result_ready;
   grpc_slice payload_slice;
   int has_payload;
+  int payload_compressed;  // the payload arrived compressed
   const char* payload_ptr;
   size_t payload_len;
   size_t method_len;

@@ -150,6 +150,10 @@ type Incoming struct {
 	Payload    []byte
 	HasPayload bool
 	Timeout    time.Duration // time left until the deadline; negative: none
+
+	// PayloadCompressed reports that Payload arrived compressed (see
+	// Result.MessageCompressed).
+	PayloadCompressed bool
 }
 
 // Take reads a completed request and hands over its call; the caller owns
@@ -172,6 +176,7 @@ func (r *Request) Take() Incoming {
 	if cr.has_payload != 0 {
 		in.HasPayload = true
 		in.Payload = C.GoBytes(unsafe.Pointer(cr.payload_ptr), C.int(cr.payload_len))
+		in.PayloadCompressed = cr.payload_compressed != 0
 	}
 	in.Timeout = time.Duration(cr.timeout_ns)
 	if cr.call != nil {

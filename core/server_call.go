@@ -38,6 +38,8 @@ type ServerCall struct {
 	done        chan struct{}
 	callbacks   []func()
 	peer        string
+	// lastCompressed: the last request message received arrived compressed.
+	lastCompressed bool
 }
 
 var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
@@ -51,6 +53,8 @@ func newServerCall(s *Server, in ccore.Incoming, m *registeredMethod) *ServerCal
 		payload:    in.Payload,
 		hasPayload: in.HasPayload,
 		call:       in.Call,
+
+		lastCompressed: in.PayloadCompressed,
 	}
 	if m != nil {
 		c.Method = m.name
@@ -142,7 +146,21 @@ func (c *ServerCall) RecvMessage() (msg []byte, ok bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
+	if r.HasMessage {
+		c.mu.Lock()
+		c.lastCompressed = r.MessageCompressed
+		c.mu.Unlock()
+	}
 	return r.Message, r.HasMessage, nil
+}
+
+// LastMessageCompressed reports whether the last request message received,
+// the one that came with the call or the last one RecvMessage returned,
+// arrived compressed on the wire (C-core has inflated it).
+func (c *ServerCall) LastMessageCompressed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastCompressed
 }
 
 // SendMessage sends one response message, with the initial metadata first

@@ -187,6 +187,17 @@ func (c *ServicerContext) DisableNextMessageCompression() {
 	c.disableNextCompression = true
 }
 
+// LastRequestCompressed reports whether the last request message the
+// handler received arrived compressed on the wire (its gRPC compressed flag
+// was set, whatever the algorithm); the message has already been inflated.
+// For a unary request that is the request; with a request iterator, the one
+// it yielded last. grpcio has no counterpart: it cannot tell. It serves
+// checks such as the interop tests' expect_compressed (a server must fail a
+// request that asked to arrive compressed and did not). A message the
+// client's C-core tried to compress but that did not shrink goes
+// uncompressed, and reports false. Safe for concurrent use.
+func (c *ServicerContext) LastRequestCompressed() bool { return c.call.LastMessageCompressed() }
+
 // abortError is returned by Abort; the RPC's status is already decided.
 type abortError struct{}
 
