@@ -5,6 +5,8 @@ package cgo
 */
 import "C"
 
+import "time"
+
 // Event types of a completion queue event (grpc_completion_type).
 const (
 	QueueShutdown = int(C.GRPC_QUEUE_SHUTDOWN)
@@ -57,16 +59,13 @@ func (q *CompletionQueue) Pluck(tag uintptr) bool {
 	return C.grpcgo_cq_pluck(q.cq, C.uintptr_t(tag)) != 0
 }
 
-// Next waits for at least one event when block is true (forever), or
-// returns at once otherwise, then takes every event that is ready, up to
-// MaxEvents, in one crossing (grpc_completion_queue_next in a loop). A
-// QueueShutdown event is always the last one returned.
-func (q *CompletionQueue) Next(e *Events, block bool) int {
-	b := C.int(0)
-	if block {
-		b = 1
-	}
-	e.n = int(C.grpcgo_cq_next_many(q.cq, &e.evs[0], C.int(MaxEvents), b))
+// Next waits for at least one event, forever when timeout is negative, at
+// most timeout otherwise (0: not at all), then takes every event that is
+// ready, up to MaxEvents, in one crossing (grpc_completion_queue_next in a
+// loop). It returns 0 when the wait timed out. A QueueShutdown event is
+// always the last one returned.
+func (q *CompletionQueue) Next(e *Events, timeout time.Duration) int {
+	e.n = int(C.grpcgo_cq_next_many(q.cq, &e.evs[0], C.int(MaxEvents), C.int64_t(timeout)))
 	return e.n
 }
 

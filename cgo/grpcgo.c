@@ -25,9 +25,9 @@ static void grpcgo_fill_event(grpcgo_event* out, grpc_event ev) {
 }
 
 int grpcgo_cq_next_many(grpc_completion_queue* cq, grpcgo_event* out, int max,
-                        int block) {
-  gpr_timespec first = block ? gpr_inf_future(GPR_CLOCK_MONOTONIC)
-                             : gpr_inf_past(GPR_CLOCK_MONOTONIC);
+                        int64_t timeout_ns) {
+  gpr_timespec first = timeout_ns == 0 ? gpr_inf_past(GPR_CLOCK_MONOTONIC)
+                                       : grpcgo_deadline(timeout_ns);
   grpc_event ev = grpc_completion_queue_next(cq, first, NULL);
   if (ev.type == GRPC_QUEUE_TIMEOUT) return 0;
   grpcgo_fill_event(&out[0], ev);

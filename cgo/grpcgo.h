@@ -111,7 +111,7 @@ typedef struct {
 
 int grpcgo_cq_pluck(grpc_completion_queue* cq, uintptr_t tag);
 int grpcgo_cq_next_many(grpc_completion_queue* cq, grpcgo_event* out, int max,
-                        int block);
+                        int64_t timeout_ns);
 
 grpc_channel_args* grpcgo_args_new(size_t n);
 void grpcgo_args_set_int(grpc_channel_args* a, size_t i, const char* key,

@@ -83,9 +83,13 @@ func (cc *ClientCall) releaseLocked() bool {
 // startLocked starts one batch on the call, counting it as due.
 func (cc *ClientCall) startLocked(op *Op, s *cgo.Send) error {
 	q := cc.ch.cq
-	q.Started()
+	if !op.lazy {
+		q.Started()
+	}
 	if err := cc.call.StartBatch(op.Batch, s, op.Tag()); err != nil {
-		q.Failed()
+		if !op.lazy {
+			q.Failed()
+		}
 		return err
 	}
 	cc.due++

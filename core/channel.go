@@ -25,10 +25,10 @@ type Channel struct {
 	reg  map[string]*Method
 	// open is false once Close began; calls holds the live calls so that
 	// Close can cancel them.
-	open   bool
-	calls  map[*ClientCall]struct{}
-	idle   *sync.Cond // signalled when calls becomes empty
-	closed chan struct{}
+	open    bool
+	calls   map[*ClientCall]struct{}
+	drained chan struct{} // closed once calls is empty after Close began
+	closed  chan struct{}
 	// pluckFree pools the private queues of PerCallPluck calls.
 	pluckFree []*pluckOp
 	// conn watches connectivity for Subscribe (connectivity.go).
@@ -71,7 +71,7 @@ func newChannel(target string, creds *ChannelCredentials, args []ChannelArg, mod
 		calls:  make(map[*ClientCall]struct{}),
 		closed: make(chan struct{}),
 	}
-	c.idle = sync.NewCond(&c.mu)
+	c.drained = make(chan struct{})
 	return c, nil
 }
 
@@ -117,12 +117,15 @@ func (c *Channel) Close() {
 	for call := range c.calls {
 		call.cancelLocked(StatusCancelled, ErrChannelClosed.Error())
 	}
-	for len(c.calls) > 0 {
-		c.idle.Wait()
+	drained := c.drained
+	if len(c.calls) == 0 {
+		close(drained)
 	}
 	pluck := c.pluckFree
 	c.pluckFree = nil
 	c.mu.Unlock()
+	// The cancelled calls end as their batches complete; poll until then.
+	c.cq.WaitUntil(drained)
 	// No call is alive and none can start: tear down in C-core's order.
 	for _, po := range pluck {
 		po.release()
@@ -199,8 +202,8 @@ func (c *Channel) newCallOn(cq *cgo.CompletionQueue, m *Method, opts *CallOption
 func (c *Channel) forget(cc *ClientCall) {
 	c.mu.Lock()
 	delete(c.calls, cc)
-	if len(c.calls) == 0 {
-		c.idle.Broadcast()
+	if len(c.calls) == 0 && !c.open {
+		close(c.drained)
 	}
 	c.mu.Unlock()
 }

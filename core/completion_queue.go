@@ -5,6 +5,7 @@ import (
 	"runtime/cgo"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	ccore "github.com/grpcio-go/grpcio/cgo"
 )
@@ -53,6 +54,12 @@ type Op struct {
 	w      waiter
 	state  int8
 	ok     bool
+	// lazy marks an asynchronous op nobody needs delivered promptly (the
+	// batches a streaming call keeps pending for its whole life): it does
+	// not keep the background goroutine polling. Whoever needs its outcome
+	// waits with WaitUntil, which polls. Guarded by CompletionQueue.mu once
+	// started.
+	lazy bool
 }
 
 // Tag is the op's tag for C-core.
@@ -77,6 +84,10 @@ const (
 
 const maxPooledOps = 1024
 
+// untilPollInterval bounds how long a goroutine leading for WaitUntil stays
+// in C-core before it looks whether its condition was met elsewhere.
+const untilPollInterval = 10 * time.Millisecond
+
 // CompletionQueue is a C-core GRPC_CQ_NEXT queue with the polling discipline
 // of this package: at most one goroutine (the leader) is inside Next at a
 // time. Blocking callers lead when nobody does; a background goroutine leads
@@ -87,7 +98,9 @@ type CompletionQueue struct {
 	cq   *ccore.CompletionQueue
 	mode PollMode
 
-	pending atomic.Int64 // tags started and not delivered
+	// owed counts tags started and not delivered, lazy ones aside: while it
+	// is positive somebody must poll.
+	owed atomic.Int64
 
 	mu       sync.Mutex
 	leading  bool
@@ -142,6 +155,15 @@ func (q *CompletionQueue) GetOp(onDone func(ok bool) func()) *Op {
 	}
 	o.onDone = onDone
 	o.state = opStarted
+	o.lazy = false
+	return o
+}
+
+// GetLazyOp takes an asynchronous op that does not keep the queue polled
+// (see Op.lazy); start it without Started/Failed.
+func (q *CompletionQueue) GetLazyOp(onDone func(ok bool) func()) *Op {
+	o := q.GetOp(onDone)
+	o.lazy = true
 	return o
 }
 
@@ -167,11 +189,11 @@ func (o *Op) release() {
 }
 
 // Started records that a tag was handed to C-core. Call it before the C call
-// that takes the tag; call Failed if that call refused it.
-func (q *CompletionQueue) Started() { q.pending.Add(1) }
+// that takes the tag; call Failed if that call refused it. Lazy ops skip it.
+func (q *CompletionQueue) Started() { q.owed.Add(1) }
 
 // Failed undoes Started for a tag C-core refused.
-func (q *CompletionQueue) Failed() { q.pending.Add(-1) }
+func (q *CompletionQueue) Failed() { q.owed.Add(-1) }
 
 // Kick makes sure somebody polls: asynchronous operations call it after
 // starting, since nobody may be waiting for them.
@@ -202,7 +224,7 @@ func (q *CompletionQueue) wakeBackgroundLocked() {
 func (q *CompletionQueue) background() {
 	defer q.bgWG.Done()
 	for {
-		q.leadWork(roleBackground, nil, nil)
+		q.leadWork(roleBackground, nil, nil, nil)
 		q.mu.Lock()
 		shut := q.shutdown
 		q.mu.Unlock()
@@ -227,7 +249,7 @@ func (q *CompletionQueue) Wait(o *Op) bool {
 		q.leading = true
 		if q.mode == LeaderFollower {
 			q.mu.Unlock()
-			ok, _ := q.leadWork(roleCaller, nil, o)
+			ok, _ := q.leadWork(roleCaller, nil, o, nil)
 			return ok
 		}
 		q.wakeBackgroundLocked()
@@ -241,10 +263,65 @@ func (q *CompletionQueue) Wait(o *Op) bool {
 		case sigDone:
 			return s.ok
 		case sigLead:
-			ok, _ := q.leadWork(roleCaller, nil, o)
+			ok, _ := q.leadWork(roleCaller, nil, o, nil)
 			return ok
 		}
 	}
+}
+
+// WaitUntil blocks until done is closed by a completion, polling the queue
+// itself when nobody else does: the wait for the outcome of lazy ops.
+func (q *CompletionQueue) WaitUntil(done <-chan struct{}) {
+	select {
+	case <-done:
+		return
+	default:
+	}
+	q.mu.Lock()
+	if !q.leading && !q.shutdown {
+		q.leading = true
+		if q.mode == LeaderFollower {
+			q.mu.Unlock()
+			q.leadUntil(done)
+			return
+		}
+		q.wakeBackgroundLocked()
+	}
+	if q.mode != LeaderFollower || q.shutdown {
+		q.mu.Unlock()
+		<-done
+		return
+	}
+	w := &waiter{ch: make(chan signal, 1), idx: -1}
+	q.parkLocked(w)
+	q.mu.Unlock()
+	select {
+	case s := <-w.ch:
+		if s.kind == sigLead {
+			q.leadUntil(done)
+			return
+		}
+		<-done
+	case <-done:
+		q.mu.Lock()
+		if w.idx >= 0 {
+			q.unparkLocked(w)
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		// Promoted as done closed: hand the role on.
+		if s := <-w.ch; s.kind == sigLead {
+			q.mu.Lock()
+			q.promoteLocked()
+			q.mu.Unlock()
+		}
+	}
+}
+
+// leadUntil leads until done is closed, then hands the role on.
+func (q *CompletionQueue) leadUntil(done <-chan struct{}) {
+	q.leadWork(roleCaller, nil, nil, done)
 }
 
 func (q *CompletionQueue) parkLocked(w *waiter) {
@@ -284,7 +361,7 @@ func (q *CompletionQueue) promoteLocked() {
 		w.ch <- signal{kind: sigLead}
 		return
 	}
-	if q.pending.Load() > 0 || q.closing || q.mode == DedicatedPoller {
+	if q.owed.Load() > 0 || q.closing || q.mode != LeaderFollower {
 		q.wakeBackgroundLocked()
 		return
 	}
@@ -302,13 +379,29 @@ const (
 // once mine completes. A worker returns the work item it should run itself.
 // The background goroutine returns when a parked goroutine can take over or
 // nothing is owed. Everybody returns once the queue is shut down.
-func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op) (ok bool, inline func()) {
+func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op, until <-chan struct{}) (ok bool, inline func()) {
 	var async [ccore.MaxEvents]*Op
 	var asyncOK [ccore.MaxEvents]bool
 	var workBuf [8]func()
 	for {
+		if until != nil {
+			select {
+			case <-until:
+				q.mu.Lock()
+				q.promoteLocked()
+				q.mu.Unlock()
+				return false, nil
+			default:
+			}
+		}
 		runtime.Gosched() // never block in C while goroutines we readied wait for this P
-		n := q.cq.Next(&q.evs, true)
+		timeout := time.Duration(-1)
+		if until != nil {
+			// until may be closed by a goroutine other than this one, with
+			// no completion to wake us: look again now and then.
+			timeout = untilPollInterval
+		}
+		n := q.cq.Next(&q.evs, timeout)
 		gotMine, mineOK, shut, na := false, false, false, 0
 		q.mu.Lock()
 		for i := 0; i < n; i++ {
@@ -317,8 +410,10 @@ func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op) (ok bool, i
 				shut = shut || typ == ccore.QueueShutdown
 				continue
 			}
-			q.pending.Add(-1)
 			o := cgo.Handle(tag).Value().(*Op)
+			if !o.lazy {
+				q.owed.Add(-1)
+			}
 			switch {
 			case o == mine:
 				gotMine, mineOK = true, success
@@ -363,7 +458,7 @@ func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op) (ok bool, i
 				return false, work[0]
 			}
 		case roleBackground:
-			if q.mode == LeaderFollower && (len(q.waiters) > 0 || q.pending.Load() == 0 && !q.closing) {
+			if q.mode == LeaderFollower && (len(q.waiters) > 0 || q.owed.Load() == 0 && !q.closing) {
 				if len(q.waiters) > 0 {
 					q.promoteLocked()
 				} else {
@@ -467,7 +562,7 @@ func (q *CompletionQueue) worker(work func()) {
 		if !q.leading {
 			q.leading = true
 			q.mu.Unlock()
-			_, work = q.leadWork(roleWorker, self, nil)
+			_, work = q.leadWork(roleWorker, self, nil, nil)
 			continue
 		}
 		q.parkLocked(self)
@@ -477,7 +572,7 @@ func (q *CompletionQueue) worker(work func()) {
 		case sigWork:
 			work = s.work
 		case sigLead:
-			_, work = q.leadWork(roleWorker, self, nil)
+			_, work = q.leadWork(roleWorker, self, nil, nil)
 		case sigExit:
 			q.mu.Lock()
 			q.workers--

@@ -131,3 +131,25 @@ func BenchmarkUnary(b *testing.B) {
 		})
 	}
 }
+
+// WaitUntil returns when its channel is closed by a goroutine that is not
+// polling, even when no completion will ever wake the goroutine that leads.
+func TestWaitUntilClosedElsewhere(t *testing.T) {
+	for _, mode := range []PollMode{LeaderFollower, DedicatedPoller} {
+		ch, err := NewInsecureChannel("localhost:1", nil, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		time.AfterFunc(30*time.Millisecond, func() { close(done) })
+		returned := make(chan struct{})
+		go func() { ch.cq.WaitUntil(done); close(returned) }()
+		select {
+		case <-returned:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("mode %v: WaitUntil did not return after its channel closed", mode)
+		}
+		ch.Close()
+	}
+	checkLive(t)
+}

@@ -48,13 +48,17 @@ func (c *Channel) StartCall(ctx context.Context, m *Method, opts *CallOptions, r
 		send.Message = req
 		send.MessageFlags = opts.MessageFlags
 	}
+	// These three batches are lazy: they complete whenever somebody polls,
+	// and whoever needs their outcome (InitialMetadata, Status) polls until
+	// they have. Keeping the background goroutine polling for them would
+	// hand every message of the stream over from it.
 	var sendOp, initialOp, statusOp *Op
-	sendOp = q.GetOp(func(bool) func() {
+	sendOp = q.GetLazyOp(func(bool) func() {
 		q.PutOp(sendOp)
 		cc.batchDone()
 		return nil
 	})
-	initialOp = q.GetOp(func(bool) func() {
+	initialOp = q.GetLazyOp(func(bool) func() {
 		md := decodeFlat(initialOp.Batch.Result().InitialMetadata)
 		q.PutOp(initialOp)
 		cc.mu.Lock()
@@ -64,7 +68,7 @@ func (c *Channel) StartCall(ctx context.Context, m *Method, opts *CallOptions, r
 		cc.batchDone()
 		return nil
 	})
-	statusOp = q.GetOp(func(bool) func() {
+	statusOp = q.GetLazyOp(func(bool) func() {
 		r := statusOp.Batch.Result()
 		st := Status{
 			Code:             r.Status,
@@ -117,7 +121,6 @@ func (c *Channel) StartCall(ctx context.Context, m *Method, opts *CallOptions, r
 		cc.stream.stopWatch = cc.watch(ctx)
 	}
 	cc.mu.Unlock()
-	q.Kick()
 	if err != nil {
 		return nil, err
 	}
@@ -194,24 +197,22 @@ func (cc *ClientCall) blockingOp(send cgo.Send) (cgo.Result, bool) {
 }
 
 // InitialMetadata waits for the server's initial metadata (nil if the call
-// ended without any).
+// ended without any), polling the queue meanwhile if nobody does.
 func (cc *ClientCall) InitialMetadata() Metadata {
-	<-cc.stream.initialDone
+	cc.ch.cq.WaitUntil(cc.stream.initialDone)
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	return cc.stream.initialMetadata
 }
 
-// Status waits for the end of the call and returns its status.
+// Status waits for the end of the call and returns its status, polling the
+// queue meanwhile if nobody does.
 func (cc *ClientCall) Status() Status {
-	<-cc.stream.statusDone
+	cc.ch.cq.WaitUntil(cc.stream.statusDone)
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	return cc.stream.status
 }
-
-// Done is closed when the call has ended (its status arrived).
-func (cc *ClientCall) Done() <-chan struct{} { return cc.stream.statusDone }
 
 // Finished reports whether the call has ended.
 func (cc *ClientCall) Finished() bool {
@@ -221,12 +222,17 @@ func (cc *ClientCall) Finished() bool {
 }
 
 // AddCallback registers fn to run (on its own goroutine) when the call
-// ends; false if it has ended already.
+// ends; false if it has ended already. The first callback starts a
+// goroutine that waits for the status, so that the queue is polled until
+// the call ends even if nobody reads it.
 func (cc *ClientCall) AddCallback(fn func()) bool {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	if cc.finished {
 		return false
+	}
+	if len(cc.stream.callbacks) == 0 {
+		go cc.ch.cq.WaitUntil(cc.stream.statusDone)
 	}
 	cc.stream.callbacks = append(cc.stream.callbacks, fn)
 	return true
