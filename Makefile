@@ -97,8 +97,9 @@ demo: deps
 		exit 1
 	fi
 
-## test: the whole suite: generated code, formatting, vet, race-enabled tests
-test: deps check-generated fmt-check vet go-test
+## test: the whole suite: generated code, formatting, vet, race-enabled tests,
+## and the interop harness in both roles when ../shared/interop is there
+test: deps check-generated fmt-check vet go-test interop
 
 fmt-check:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -177,3 +178,12 @@ clean:
 .PHONY: bench
 bench:
 	benchmarks/run-matrix.sh $(BENCH_ARGS)
+
+## interop: the official interop cases in both roles with ../shared/interop:
+## our server against grpc-go's and grpcio's clients, our client against
+## grpc-go's and grpcio's servers, each plaintext and TLS (docs/interop.md).
+## The grpc-go peers also run inside `make test` (interop/*_test.go).
+.PHONY: interop
+interop: deps
+	interop/run-server-role.sh
+	interop/run-client-role.sh
