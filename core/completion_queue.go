@@ -380,9 +380,7 @@ const (
 // The background goroutine returns when a parked goroutine can take over or
 // nothing is owed. Everybody returns once the queue is shut down.
 func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op, until <-chan struct{}) (ok bool, inline func()) {
-	var async [ccore.MaxEvents]*Op
-	var asyncOK [ccore.MaxEvents]bool
-	var workBuf [8]func()
+	var scratch deliverScratch
 	for {
 		if until != nil {
 			select {
@@ -402,38 +400,7 @@ func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op, until <-cha
 			timeout = untilPollInterval
 		}
 		n := q.cq.Next(&q.evs, timeout)
-		gotMine, mineOK, shut, na := false, false, false, 0
-		q.mu.Lock()
-		for i := 0; i < n; i++ {
-			typ, success, tag := q.evs.At(i)
-			if typ != ccore.OpComplete {
-				shut = shut || typ == ccore.QueueShutdown
-				continue
-			}
-			o := cgo.Handle(tag).Value().(*Op)
-			if !o.lazy {
-				q.owed.Add(-1)
-			}
-			switch {
-			case o == mine:
-				gotMine, mineOK = true, success
-			case o.onDone != nil:
-				async[na], asyncOK[na] = o, success
-				na++
-			default:
-				q.deliverLocked(o, success)
-			}
-		}
-		q.mu.Unlock()
-
-		work := workBuf[:0]
-		for i := 0; i < na; i++ {
-			if w := async[i].onDone(asyncOK[i]); w != nil {
-				work = append(work, w)
-			}
-			async[i] = nil
-		}
-
+		gotMine, mineOK, shut, work := q.deliver(&q.evs, n, mine, &scratch)
 		q.mu.Lock()
 		if shut {
 			q.finishShutdownLocked()
@@ -475,7 +442,56 @@ func (q *CompletionQueue) leadWork(role int, self *waiter, mine *Op, until <-cha
 	}
 }
 
+// deliverScratch is the memory deliver needs, kept on the poller's stack.
+type deliverScratch struct {
+	async   [ccore.MaxEvents]*Op
+	asyncOK [ccore.MaxEvents]bool
+	work    [8]func()
+}
+
+// deliver hands out the n events the leader took: mine's result is
+// returned, blocking ops get theirs, asynchronous ops run their onDone here
+// (the work they return comes back). Only the leader may poll: a blocking
+// op's completion must reach it, and a goroutine blocked in C-core cannot
+// be woken by anything but a completion.
+func (q *CompletionQueue) deliver(evs *ccore.Events, n int, mine *Op, sc *deliverScratch) (gotMine, mineOK, shut bool, work []func()) {
+	na := 0
+	q.mu.Lock()
+	for i := 0; i < n; i++ {
+		typ, success, tag := evs.At(i)
+		if typ != ccore.OpComplete {
+			shut = shut || typ == ccore.QueueShutdown
+			continue
+		}
+		o := cgo.Handle(tag).Value().(*Op)
+		if !o.lazy {
+			q.owed.Add(-1)
+		}
+		switch {
+		case o == mine:
+			gotMine, mineOK = true, success
+		case o.onDone != nil:
+			sc.async[na], sc.asyncOK[na] = o, success
+			na++
+		default:
+			q.deliverLocked(o, success)
+		}
+	}
+	q.mu.Unlock()
+	work = sc.work[:0]
+	for i := 0; i < na; i++ {
+		if w := sc.async[i].onDone(sc.asyncOK[i]); w != nil {
+			work = append(work, w)
+		}
+		sc.async[i] = nil
+	}
+	return gotMine, mineOK, shut, work
+}
+
 func (q *CompletionQueue) finishShutdownLocked() {
+	if q.shutdown {
+		return
+	}
 	q.shutdown = true
 	q.leading = false
 	for _, w := range q.waiters {
