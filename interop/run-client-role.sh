@@ -15,11 +15,12 @@
 # request with INVALID_ARGUMENT, the compressed ones included (shared/interop
 # README); those are skipped for --server python.
 #
-# The harness is ../shared/interop next to the repository, or $INTEROP_HARNESS.
+# The harness is $INTEROP_HARNESS, else ../shared/interop next to the repository, else /work/shared/interop.
 # Without it the script prints a SKIP line and exits 0.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HARNESS=${INTEROP_HARNESS:-$ROOT/../shared/interop}
+[ -x "$HARNESS/run-client.sh" ] || [ -n "${INTEROP_HARNESS:-}" ] || HARNESS=/work/shared/interop
 export PATH=/usr/local/go/bin:$PATH
 
 CASES="empty_unary large_unary client_streaming server_streaming ping_pong empty_stream

@@ -15,12 +15,13 @@
 # It prints the harness's PASS/FAIL lines under a header per run, then a
 # summary; the exit status is 0 only if every case passed.
 #
-# HARNESS is $INTEROP_HARNESS, default /work/shared/interop. When it is
-# missing the script says "skipped" and exits 0 (CI may not have it).
+# HARNESS is $INTEROP_HARNESS, else ../shared/interop next to the
+# repository, else /work/shared/interop. When it is missing the script says "skipped" and exits 0 (CI may not have it).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-HARNESS=${INTEROP_HARNESS:-/work/shared/interop}
+HARNESS=${INTEROP_HARNESS:-$ROOT/../shared/interop}
+[ -x "$HARNESS/run-against-server.sh" ] || [ -n "${INTEROP_HARNESS:-}" ] || HARNESS=/work/shared/interop
 export PATH=/usr/local/go/bin:$PATH
 
 if [ ! -x "$HARNESS/run-against-server.sh" ]; then
