@@ -20,15 +20,7 @@ import (
 )
 
 // bytesSeq yields the given messages as a request stream.
-func bytesSeq(msgs ...string) iter.Seq[[]byte] {
-	return func(yield func([]byte) bool) {
-		for _, m := range msgs {
-			if !yield([]byte(m)) {
-				return
-			}
-		}
-	}
-}
+func bytesSeq(msgs ...string) iter.Seq[[]byte] { return slices.Values(toBytes(msgs)) }
 
 func numbered(n int) []string {
 	out := make([]string, n)

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -306,15 +307,7 @@ func abs(n int64) int64 {
 }
 
 // seq yields msgs as a request stream.
-func seq(msgs ...proto.Message) iter.Seq[proto.Message] {
-	return func(yield func(proto.Message) bool) {
-		for _, m := range msgs {
-			if !yield(m) {
-				return
-			}
-		}
-	}
-}
+func seq(msgs ...proto.Message) iter.Seq[proto.Message] { return slices.Values(msgs) }
 
 // TestRuntimeProtosAllShapes runs the four RPC shapes of the route_guide-
 // like proto end to end, dynamic stub against dynamic servicer, checking

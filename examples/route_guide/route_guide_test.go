@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -260,7 +261,7 @@ func TestRouteChat(t *testing.T) {
 		note("Fourth message", 0, 0),
 		note("Fifth message", 1, 0),
 	}
-	it, err := stub.RouteChat.Call(seq(notes...))
+	it, err := stub.RouteChat.Call(slices.Values(notes))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +360,7 @@ func TestUnimplementedRouteGuideServicer(t *testing.T) {
 		t.Errorf("RecordRoute: %v with the error", summary)
 	}
 
-	notes, err := stub.RouteChat.Call(seq(note("hello", 1, 1)))
+	notes, err := stub.RouteChat.Call(slices.Values([]*routeguide.RouteNote{note("hello", 1, 1)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -616,17 +617,7 @@ func note(message string, latitude, longitude int32) *routeguide.RouteNote {
 	return &routeguide.RouteNote{Message: message, Location: point(latitude, longitude)}
 }
 
-func seq[T any](items ...T) iter.Seq[T] {
-	return func(yield func(T) bool) {
-		for _, item := range items {
-			if !yield(item) {
-				return
-			}
-		}
-	}
-}
-
-func points(ps ...*routeguide.Point) iter.Seq[*routeguide.Point] { return seq(ps...) }
+func points(ps ...*routeguide.Point) iter.Seq[*routeguide.Point] { return slices.Values(ps) }
 
 func listFeatures(t *testing.T, stub *routeguide.RouteGuideStub, rect *routeguide.Rectangle) []*routeguide.Feature {
 	t.Helper()
