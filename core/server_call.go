@@ -307,6 +307,8 @@ func (c *ServerCall) Finish(r *Reply) error {
 	op := c.asyncOp()
 	if err := c.startLocked(op, &send); err != nil {
 		c.s.cq.PutOp(op)
+		// Never leave the client waiting for a status that cannot be sent.
+		_ = c.call.CancelWithStatus(StatusUnknown, "the server could not send its status: "+err.Error())
 		return err
 	}
 	c.initialSent = true

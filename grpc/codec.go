@@ -23,6 +23,10 @@ func defaultSerializer[T any]() Serializer[T] {
 		case []byte:
 			return m, nil
 		case proto.Message:
+			if !m.ProtoReflect().IsValid() {
+				// A nil message is grpcio's None: not serializable.
+				return nil, fmt.Errorf("cannot serialize a nil %T", v)
+			}
 			return proto.Marshal(m)
 		case nil:
 			return nil, fmt.Errorf("cannot serialize a nil value without a serializer")

@@ -6,12 +6,14 @@ import (
 	"iter"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grpcio-go/grpcio/core"
 	"github.com/grpcio-go/grpcio/grpc"
 	"github.com/grpcio-go/grpcio/internal/leakcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 func TestStatusFromHandler(t *testing.T) {
@@ -291,4 +293,29 @@ func TestUnknownCodeFromServer(t *testing.T) {
 	assertStatus(t, err, grpc.Unknown, `Server sent unknown code 42 and details "odd"`)
 	assert.Equal(t, grpc.Unknown, it.Code())
 	assert.Equal(t, `Server sent unknown code 42 and details "odd"`, it.Details())
+}
+
+// grpcio leaves the client waiting for its deadline when the trailing
+// metadata is invalid (C-core refuses the status batch); grpcio-go ends the
+// RPC with the error. A nil response is grpcio's None.
+func TestInvalidTrailingMetadataAndNilResponse(t *testing.T) {
+	_, ch := setup(t, map[string]*grpc.RPCMethodHandler{
+		"BadTrailing": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) ([]byte, error) {
+			ctx.SetTrailingMetadata(grpc.Metadata{{"Bad Key", "v"}})
+			return req, nil
+		}, nil, nil),
+		"Nil": grpc.UnaryUnaryRPCMethodHandler(func(req []byte, ctx *grpc.ServicerContext) (*emptypb.Empty, error) {
+			return nil, nil
+		}, nil, nil),
+	})
+	start := time.Now()
+	_, err := ch.UnaryUnary(method("BadTrailing")).Call([]byte("x"), grpc.Timeout(10*time.Second))
+	e := rpcError(t, err)
+	assert.Equal(t, grpc.Unknown, e.Code())
+	assert.True(t, strings.HasPrefix(e.Details(), "Exception calling application: metadata was invalid: "), e.Details())
+	assert.Less(t, time.Since(start), 5*time.Second)
+	_, err = ch.UnaryUnary(method("Nil")).Call([]byte{})
+	assertStatus(t, err, grpc.Internal, "Failed to serialize response!")
+	_, err = grpc.NewUnaryUnary[*emptypb.Empty, []byte](ch, method("Nil")).Call(nil)
+	assertStatus(t, err, grpc.Internal, "Exception serializing request!")
 }

@@ -314,10 +314,18 @@ func (c *ServicerContext) replyLocked(code StatusCode, details string) core.Repl
 	if c.details != nil {
 		details = *c.details
 	}
+	trailing := c.trailing
+	if err := trailing.Validate(); err != nil {
+		// C-core would refuse the whole status batch and the client would
+		// wait for its deadline (grpcio's fate); end the RPC with the error.
+		mdErr := &InvalidMetadataError{Metadata: trailing, Reason: err.Error()}
+		slog.Error(detailsExceptionCalling+mdErr.Error(), "method", c.call.Method)
+		code, details, trailing = Unknown, detailsExceptionCalling+mdErr.Error(), nil
+	}
 	return core.Reply{
 		InitialMetadata:  c.withCompressionLocked(nil),
 		Code:             code.wireCode(),
 		Details:          details,
-		TrailingMetadata: c.trailing,
+		TrailingMetadata: trailing,
 	}
 }
